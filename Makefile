@@ -1,0 +1,83 @@
+# Two commands for a new user (README.md): `make demo` and `make test`. Both install what they
+# need first: uv from PyPI into .tools/, then the locked environment (uv.lock) into .venv/.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+DATE ?= $(shell TZ=Europe/Amsterdam date +%F)
+DEMO_CONTACTS ?= 2000
+
+# Airflow: embedded SQLite metadata DB under the checkout; our DAGs and package only.
+export AIRFLOW_HOME := $(CURDIR)/.airflow
+export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN := sqlite:///$(CURDIR)/.airflow/airflow.db
+export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
+export PYTHONPATH := $(CURDIR)/plugins
+export PATH := $(BIN):$(PATH)
+# A privacy product sends nothing home.
+export GX_ANALYTICS_ENABLED := false
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+# Where a run reads and writes (CONTRACT.md "Running it"); override in the environment.
+export HYGIENE_LANDING_DIR ?= $(CURDIR)/data/landing
+export HYGIENE_OUTPUT_DIR ?= $(CURDIR)/data/output
+export HYGIENE_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
+HASH_KEY_FILE := $(CURDIR)/data/.hash_key
+
+.PHONY: help install demo run test test-fast bench ui lint clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
+	touch $@
+
+.airflow/airflow.db: $(VENV)/.installed
+	mkdir -p .airflow
+	airflow db migrate > .airflow/migrate.log 2>&1 || { cat .airflow/migrate.log; exit 1; }
+
+install: $(VENV)/.installed .airflow/airflow.db  ## install uv, the locked environment and the Airflow DB
+
+$(HASH_KEY_FILE):
+	mkdir -p $(dir $@)
+	umask 077 && python -c 'import secrets; print(secrets.token_hex(32))' > $@
+
+demo: install $(HASH_KEY_FILE)  ## generate demo extracts for today and run the nightly DAG on them
+	python -m hygiene generate --date $(DATE) --contacts $(DEMO_CONTACTS) --out "$(HYGIENE_LANDING_DIR)/$(DATE)"
+	$(MAKE) --no-print-directory run DATE=$(DATE)
+	python -m hygiene where --date $(DATE)
+
+run: install  ## run the nightly DAG for DATE=YYYY-MM-DD in the foreground (exits non-zero on failure)
+	HYGIENE_HASH_KEY="$${HYGIENE_HASH_KEY:-$$(cat $(HASH_KEY_FILE) 2>/dev/null || true)}" \
+		airflow dags test retention_nightly $(DATE)
+
+test: install  ## the whole test suite
+	pytest
+
+test-fast: install  ## unit tests only (seconds)
+	pytest -m "not e2e and not slow and not browser"
+
+bench: install  ## speed of the generator and the suites at 1,000,000 contacts
+	python bench/bench_generate.py
+
+ui: install  ## the Airflow UI (airflow standalone) on http://localhost:8080
+	airflow standalone
+
+lint: install  ## ruff and sqlfluff
+	ruff check plugins dags tests
+	cd dbt_project && sqlfluff lint models
+
+clean:  ## remove generated data, the warehouse and the Airflow DB (not the outputs' history)
+	rm -rf .airflow data/landing data/warehouse.duckdb dbt_project/target dbt_project/logs

@@ -1,0 +1,13 @@
+"""Errors a person can act on: what was wrong, where, and what to do."""
+
+
+class HygieneError(Exception):
+    """Base of the errors this package raises on purpose."""
+
+
+class ExtractError(HygieneError):
+    """An input extract is missing, unreadable or breaks CONTRACT.md (G1: nothing is published)."""
+
+
+class PublishError(HygieneError):
+    """The outputs could not be published; the previous `latest` is untouched."""

@@ -1,0 +1,83 @@
+"""The landing folder of one night: is it complete, and are its files the ones announced?"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from hygiene.errors import ExtractError
+from hygiene.extracts import EXTRACTS, MANIFEST_FILE, READY_FILE
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class LandedFile:
+    file_name: str
+    sha256: str
+    announced_rows: int | None  # from extract_manifest.json, when the source sent one
+
+
+def landing_folder(landing_root: Path, run_date: str) -> Path:
+    return landing_root / run_date
+
+
+def is_ready(folder: Path) -> bool:
+    """The source system writes `_READY` last: before it exists the folder may be half-written."""
+    return (folder / READY_FILE).is_file()
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify_landing(folder: Path) -> list[LandedFile]:
+    """Checksum every extract and compare with `extract_manifest.json` when there is one.
+
+    Raises ExtractError when a required extract is missing or a file differs from what the
+    manifest announced (a truncated or replaced file must never be loaded, G1).
+    """
+    if not is_ready(folder):
+        raise ExtractError(f"{folder}: {READY_FILE} is missing; the extracts are not complete yet.")
+    announced = _read_manifest(folder)
+    landed: list[LandedFile] = []
+    problems: list[str] = []
+    for extract in EXTRACTS:
+        path = folder / extract.file_name
+        if not path.is_file():
+            if not extract.optional_file:
+                problems.append(f"{path}: required extract is missing.")
+            continue
+        checksum = sha256_of(path)
+        expected = announced.get(extract.file_name, {})
+        if expected.get("sha256") and expected["sha256"].lower() != checksum:
+            problems.append(
+                f"{path}: sha256 differs from {MANIFEST_FILE} (file truncated or replaced after "
+                "the manifest was written); ask the source system to export it again."
+            )
+        landed.append(LandedFile(extract.file_name, checksum, expected.get("rows")))
+    if problems:
+        raise ExtractError("\n".join(problems))
+    return landed
+
+
+def _read_manifest(folder: Path) -> dict[str, dict]:
+    path = folder / MANIFEST_FILE
+    if not path.is_file():
+        return {}
+    try:
+        files = json.loads(path.read_text(encoding="utf-8-sig"))["files"]
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise ExtractError(
+            f"{path}: not a valid manifest ({error}); expected "
+            '{"files": {"bookings.csv": {"rows": 123, "sha256": "…"}}}.'
+        ) from error
+    if not isinstance(files, dict):
+        raise ExtractError(f"{path}: \"files\" must be an object keyed by file name.")
+    return files
