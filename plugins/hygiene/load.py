@@ -7,6 +7,7 @@ fails the whole load with one message that names, per problem, the file, the row
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,19 +100,21 @@ def load_extracts(landing: Path, warehouse: Path) -> list[LoadedExtract]:
 def _load_one(connection: duckdb.DuckDBPyConnection, extract: Extract, path: Path) -> list[str]:
     text_table = f"landing_text.{extract.name}"
     connection.execute("create schema if not exists landing_text")
+    delimiter, header = _read_header(path)
+    # The header, read here, is the schema: a row with more or fewer fields is an error (with
+    # its line) instead of a silently widened table.
+    columns = "{" + ", ".join(f"'{_quote(name)}': 'varchar'" for name in header) + "}"
     try:
         connection.execute(
             f"create or replace table {text_table} as "
             "select row_number() over () as source_row, * from read_csv(?, header = true, "
-            "all_varchar = true, delim = ?, quote = '\"', escape = '\"', strict_mode = true, "
-            "null_padding = false, encoding = 'utf-8')",
-            [str(path), _delimiter_of(path)],
+            f"columns = {columns}, delim = ?, quote = '\"', escape = '\"', "
+            "strict_mode = true, null_padding = false, auto_detect = false, encoding = 'utf-8')",
+            [str(path), delimiter],
         )
     except duckdb.Error as error:
-        first_line = str(error).strip().splitlines()[0]
-        return [f"{path.name}: unreadable CSV ({first_line})"]
+        return [f"{path.name}: unreadable CSV ({_describe(error)})"]
 
-    header = [row[0] for row in connection.execute(f"describe {text_table}").fetchall()]
     missing = [c.name for c in extract.columns if c.required and c.name not in header]
     if missing:
         return [f"{path.name}, header: required column(s) {', '.join(missing)} missing"]
@@ -129,11 +132,25 @@ def _load_one(connection: duckdb.DuckDBPyConnection, extract: Extract, path: Pat
     return problems
 
 
-def _delimiter_of(path: Path) -> str:
-    """CONTRACT.md allows `,` or `;` (Dutch spreadsheets); the header line decides."""
-    with path.open(encoding="utf-8-sig", errors="replace") as handle:
-        header = handle.readline()
-    return ";" if header.count(";") > header.count(",") else ","
+def _read_header(path: Path) -> tuple[str, list[str]]:
+    """The delimiter (`,` or `;`, CONTRACT.md: Dutch spreadsheets use `;`) and column names."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        line = handle.readline()
+    delimiter = ";" if line.count(";") > line.count(",") else ","
+    header = next(csv.reader([line], delimiter=delimiter), [])
+    return delimiter, [name.strip() for name in header]
+
+
+def _quote(name: str) -> str:
+    return name.replace("'", "''")
+
+
+def _describe(error: Exception) -> str:
+    """DuckDB's message names the line and the field counts; the line quoting the row itself
+    (personal data) and the generic advice are dropped."""
+    lines = str(error).strip().splitlines()
+    counts = [line for line in lines if line.startswith("Expected Number of Columns")]
+    return "; ".join([lines[0], *counts])
 
 
 def _trimmed(column: Column) -> str:
@@ -247,16 +264,14 @@ def load_state(previous_run: Path | None, warehouse: Path) -> dict[str, int]:
         for table, (columns, path, condition) in sources.items():
             connection.execute(f"create or replace table raw.{table} ({columns})")
             if path is not None and path.is_file():
-                names = ", ".join(c.split()[0] for c in columns.split(", "))
+                typed = ", ".join(
+                    f"nullif({name}, '')::{sql_type}"
+                    for name, sql_type in (c.split() for c in columns.split(", "))
+                )
                 connection.execute(
-                    f"insert into raw.{table} select {names} from read_csv(?, header = true, "
-                    f"columns = {_columns_struct(columns)}) {condition}",
+                    f"insert into raw.{table} select {typed} from read_csv(?, header = true, "
+                    f"all_varchar = true) {condition}",
                     [str(path)],
                 )
             counts[table] = connection.execute(f"select count(*) from raw.{table}").fetchone()[0]
     return counts
-
-
-def _columns_struct(columns: str) -> str:
-    pairs = (c.split() for c in columns.split(", "))
-    return "{" + ", ".join(f"'{name}': '{sql_type}'" for name, sql_type in pairs) + "}"

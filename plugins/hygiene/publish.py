@@ -99,7 +99,7 @@ def write_lists(
                 connection, DELETION_LIST.query, folder / HELD_DELETION_LIST
             )
             rows[DELETION_LIST.file] = _copy(
-                connection, f"{DELETION_LIST.query} limit 0", folder / DELETION_LIST.file
+                connection, f"{DELETION_LIST.query} where false", folder / DELETION_LIST.file
             )
         else:
             rows[DELETION_LIST.file] = _copy(
@@ -119,11 +119,12 @@ def _copy(connection, query: str, path: Path) -> int:
 
 def _write_delta(connection, folder: Path, previous: Path | None) -> int:
     """`added`/`removed` rows of the hashed list against the previous published run."""
-    current = f"select channel, address_sha256, purpose, reason from read_csv('{folder / 'suppression_list_hashed.csv'}', all_varchar = true)"
+    columns = "channel, address_sha256, purpose, reason"
+    current = f"select {columns} from read_csv('{folder / 'suppression_list_hashed.csv'}', all_varchar = true)"
     if previous is not None and (previous / "suppression_list_hashed.csv").is_file():
-        before = f"select channel, address_sha256, purpose, reason from read_csv('{previous / 'suppression_list_hashed.csv'}', all_varchar = true)"
+        before = f"select {columns} from read_csv('{previous / 'suppression_list_hashed.csv'}', all_varchar = true)"
     else:
-        before = f"{current} limit 0"
+        before = f"select * from ({current}) where false"  # a first run: everything is added
     query = (
         f"select 'added' as change, * from ({current} except {before}) "
         f"union all select 'removed' as change, * from ({before} except {current})"

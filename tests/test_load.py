@@ -1,0 +1,148 @@
+"""The loader: CONTRACT.md "Input" parsing, and G1 errors naming file, row and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hygiene.errors import ExtractError
+from hygiene.load import connect, load_extracts, load_state
+
+CONTACTS_HEADER = "contact_id,email,phone,first_name,last_name,created_at,signup_source,legal_hold"
+BOOKINGS_HEADER = (
+    "booking_id,contact_id,booker_email,booker_phone,booked_at,status,confirmed_at,invoiced_at,"
+    "product_type,departure_date,return_date,total_amount,marketing_optout_offered"
+)
+EVENTS_HEADER = (
+    "event_id,contact_id,channel,purpose,action,occurred_at,source,proof_ref,consent_text_version"
+)
+
+
+def write_landing(folder: Path, contacts: list[str], bookings: list[str] = (), events=()) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "crm_contacts.csv").write_text("\n".join([CONTACTS_HEADER, *contacts]) + "\n")
+    (folder / "bookings.csv").write_text("\n".join([BOOKINGS_HEADER, *bookings]) + "\n")
+    (folder / "consent_events.csv").write_text("\n".join([EVENTS_HEADER, *events]) + "\n")
+    (folder / "_READY").touch()
+    return folder
+
+
+def test_dutch_spreadsheet_export_with_bom_and_semicolons_loads(tmp_path):
+    folder = write_landing(tmp_path / "landing", [])
+    (folder / "crm_contacts.csv").write_bytes(
+        "\ufeffcontact_id;email;created_at;signup_source;legal_hold;extra_column\n"
+        "C1; Jan@Example.NL ;2024-03-01 10:00;booking;Ja;ignored\n".encode()
+    )
+    load_extracts(folder, tmp_path / "wh.duckdb")
+    with connect(tmp_path / "wh.duckdb") as db:
+        row = db.execute(
+            "select contact_id, legal_hold, phone, "
+            "strftime(timezone('UTC', created_at), '%Y-%m-%d %H:%M') "
+            "from raw.crm_contacts"
+        ).fetchone()
+    assert row == ("C1", True, None, "2024-03-01 09:00")  # no offset: Amsterdam, CET
+
+
+@pytest.mark.parametrize(
+    "spelling, expected",
+    [("true", True), ("1", True), ("YES", True), ("ja", True),
+     ("False", False), ("0", False), ("no", False), ("Nee", False), ("", False)],
+)
+def test_booleans_in_every_contract_spelling(tmp_path, spelling, expected):
+    folder = write_landing(tmp_path / "l", [f"C1,,,,,2024-01-01,booking,{spelling}"])
+    load_extracts(folder, tmp_path / "wh.duckdb")
+    with connect(tmp_path / "wh.duckdb") as db:
+        assert db.execute("select legal_hold from raw.crm_contacts").fetchone()[0] is expected
+
+
+def test_timestamp_without_offset_is_amsterdam_time(tmp_path):
+    folder = write_landing(
+        tmp_path / "l",
+        ["C1,,,,,2024-07-01 10:00:00,booking,", "C2,,,,,2024-07-01T08:00:00Z,booking,"],
+    )
+    load_extracts(folder, tmp_path / "wh.duckdb")
+    with connect(tmp_path / "wh.duckdb") as db:
+        (distinct,) = db.execute("select count(distinct created_at) from raw.crm_contacts").fetchone()
+    assert distinct == 1  # 10:00 CEST is 08:00 UTC
+
+
+def test_g1_bad_values_are_named_by_file_row_and_column_without_the_value(tmp_path):
+    folder = write_landing(
+        tmp_path / "l",
+        ["C1,secret@example.nl,,,,2024-01-01,booking,", "C2,,,,,01-02-2024,booking,maybe"],
+    )
+    with pytest.raises(ExtractError) as raised:
+        load_extracts(folder, tmp_path / "wh.duckdb")
+    message = str(raised.value)
+    assert "crm_contacts.csv, row 2 (line 3), column created_at: not an ISO 8601 timestamp" in message
+    assert "crm_contacts.csv, row 2 (line 3), column legal_hold: not a boolean" in message
+    assert "01-02-2024" not in message and "maybe" not in message
+
+
+def test_g1_missing_required_column_is_reported(tmp_path):
+    folder = write_landing(tmp_path / "l", [])
+    (folder / "bookings.csv").write_text("booking_id,status\nB1,quote\n")
+    with pytest.raises(ExtractError, match=r"bookings.csv, header: required column\(s\) booked_at, product_type, marketing_optout_offered missing"):
+        load_extracts(folder, tmp_path / "wh.duckdb")
+
+
+def test_g1_empty_required_value_is_reported(tmp_path):
+    folder = write_landing(tmp_path / "l", ["C1,,,,,2024-01-01,,"])
+    with pytest.raises(ExtractError, match=r"crm_contacts.csv, row 1 \(line 2\), column signup_source: required value is empty"):
+        load_extracts(folder, tmp_path / "wh.duckdb")
+
+
+def test_g1_duplicate_primary_key_names_both_rows(tmp_path):
+    folder = write_landing(
+        tmp_path / "l",
+        ["C1,,,,,2024-01-01,booking,", "C2,,,,,2024-01-01,booking,", "C1,,,,,2024-01-02,booking,"],
+    )
+    with pytest.raises(ExtractError, match=r"row 3 \(line 4\), column contact_id: duplicate key, already used in row 1"):
+        load_extracts(folder, tmp_path / "wh.duckdb")
+
+
+def test_g1_ragged_csv_is_unreadable(tmp_path):
+    folder = write_landing(
+        tmp_path / "l", ["C1,,,,,2024-01-01,booking,", "C2,a@b.nl,,,,2024-01-01,booking,,x,y"]
+    )
+    with pytest.raises(ExtractError) as raised:
+        load_extracts(folder, tmp_path / "wh.duckdb")
+    message = str(raised.value)
+    assert "crm_contacts.csv: unreadable CSV (Invalid Input Error: CSV Error on Line: 3; Expected Number of Columns: 8 Found: 9)" in message
+    assert "a@b.nl" not in message
+
+
+def test_optional_unsubscribe_file_may_be_absent(tmp_path):
+    folder = write_landing(tmp_path / "l", ["C1,,,,,2024-01-01,booking,"])
+    loaded = {item.name: item.rows for item in load_extracts(folder, tmp_path / "wh.duckdb")}
+    assert loaded == {"crm_contacts": 1, "bookings": 0, "consent_events": 0, "mailtool_unsubscribes": 0}
+
+
+def test_decimal_comma_and_dates_load_typed(tmp_path):
+    folder = write_landing(
+        tmp_path / "l",
+        ["C1,,,,,2024-01-01,booking,"],
+        ["B1,C1,,,2024-01-01,confirmed,2024-01-02,2024-01-03,package,2024-05-01,2024-05-10,\"1234,50\",true"],
+    )
+    load_extracts(folder, tmp_path / "wh.duckdb")
+    with connect(tmp_path / "wh.duckdb") as db:
+        amount, returns = db.execute("select total_amount, return_date from raw.bookings").fetchone()
+    assert (float(amount), str(returns)) == (1234.5, "2024-05-10")
+
+
+def test_m8_state_keeps_only_objections_and_withdrawals_of_the_previous_run(tmp_path):
+    previous = tmp_path / "2026-11-27"
+    (previous / "state").mkdir(parents=True)
+    (previous / "suppression_list.csv").write_text(
+        "channel,address,address_sha256,purpose,reason,since\n"
+        "email,a@example.nl,x,offers,objected,2026-01-01\n"
+        "email,b@example.nl,y,offers,no_basis,\n"
+        "sms,+31612345678,z,all,withdrawn,2026-02-01\n"
+    )
+    (previous / "state" / "tombstones.csv").write_text(
+        "channel,address_hmac,purpose,reason,since\nemail,abc,offers,objected,2025-01-01\n"
+    )
+    counts = load_state(previous, tmp_path / "wh.duckdb")
+    assert counts == {"previous_suppressions": 2, "tombstones": 1}
+    assert load_state(None, tmp_path / "wh2.duckdb") == {"previous_suppressions": 0, "tombstones": 0}
