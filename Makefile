@@ -25,6 +25,9 @@ export PATH := $(BIN):$(PATH)
 export GX_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
+export SCARF_NO_ANALYTICS := true
+export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
+export AIRFLOW__USAGE_DATA_COLLECTION__ENABLED := False
 # Where a run reads and writes (CONTRACT.md "Running it"); override in the environment.
 export HYGIENE_LANDING_DIR ?= $(CURDIR)/data/landing
 export HYGIENE_OUTPUT_DIR ?= $(CURDIR)/data/output

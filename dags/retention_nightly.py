@@ -120,10 +120,19 @@ def retention_nightly():
         # dbt
         project_config=ProjectConfig(DBT_PROJECT),
         profile_config=PROFILE,
-        operator_args={"vars": {"run_date": RUN_DATE}, "install_deps": False},
+        operator_args={
+            "vars": {"run_date": RUN_DATE},
+            "install_deps": False,  # no dbt packages: the hub is out of reach, macros are ours
+            # The per-model watcher sensors poke and give their slot back between pokes
+            # instead of deferring: deferred, they wait forever under `airflow dags test`
+            # (which runs one task at a time, so the producer never starts).
+            "deferrable": False,
+            "mode": "reschedule",
+            "poke_interval": 5,
+        },
         render_config=RenderConfig(load_method=LoadMode.DBT_LS),
-        # DuckDB allows one writing process: one `dbt build`, each model and test still its own
-        # task in the UI (see README, "Why the watcher execution mode").
+        # DuckDB allows one writing process: one `dbt build` (the producer), while each model
+        # and its tests still show as their own task in the UI (README, "Execution mode").
         execution_config=ExecutionConfig(execution_mode=ExecutionMode.WATCHER),
         # airflow
         default_args={"retries": 0},
