@@ -21,7 +21,7 @@ from pathlib import Path
 import pendulum
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-from cosmos.constants import ExecutionMode, LoadMode
+from cosmos.constants import ExecutionMode, InvocationMode, LoadMode
 
 DAG_ID = "retention_nightly"
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
@@ -133,7 +133,11 @@ def retention_nightly():
         render_config=RenderConfig(load_method=LoadMode.DBT_LS),
         # DuckDB allows one writing process: one `dbt build` (the producer), while each model
         # and its tests still show as their own task in the UI (README, "Execution mode").
-        execution_config=ExecutionConfig(execution_mode=ExecutionMode.WATCHER),
+        # dbt runs as a subprocess: in-process, its DuckDB connection outlives the task under
+        # `airflow dags test` and blocks the read-only connections of the checks after it.
+        execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode.WATCHER, invocation_mode=InvocationMode.SUBPROCESS
+        ),
         # airflow
         default_args={"retries": 0},
     )

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import pendulum
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from hygiene import guards, landing, load, publish
 from hygiene.settings import PROJECT_ROOT, Settings
 
-AMSTERDAM = "Europe/Amsterdam"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
-def run_date_of(moment: pendulum.DateTime) -> str:
+def run_date_of(moment: datetime) -> str:
     """D: the date of the run's logical moment in Europe/Amsterdam (RULES.md "Terms")."""
-    return moment.in_timezone(AMSTERDAM).to_date_string()
+    return moment.astimezone(AMSTERDAM).date().isoformat()
 
 
 def verify_landing(run_date: str, settings: Settings) -> dict[str, dict]:

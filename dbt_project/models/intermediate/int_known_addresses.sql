@@ -1,0 +1,58 @@
+-- M9: every known address (CRM contacts' e-mail and phone, bookers' e-mail and phone, mail-tool
+-- unsubscribes' e-mail), one row per channel × normalised address ("Address", M6: decisions are
+-- per address, not per contact). Invalid values never get here (they are never mailed; see
+-- int_invalid_addresses); missing ones are simply absent.
+with contacts as (select * from {{ ref('stg_crm__contacts') }}),
+
+bookings as (select * from {{ ref('stg_bookings__bookings') }}),
+
+unsubscribes as (select * from {{ ref('stg_mailtool__unsubscribes') }}),
+
+sightings as (
+    select
+        'email' as channel,
+        email as address,
+        'crm_contacts' as source_table,
+    from contacts
+    union all
+    select
+        'sms' as channel,
+        phone as address,
+        'crm_contacts' as source_table,
+    from contacts
+    union all
+    select
+        'email' as channel,
+        booker_email as address,
+        'bookings' as source_table,
+    from bookings
+    union all
+    select
+        'sms' as channel,
+        booker_phone as address,
+        'bookings' as source_table,
+    from bookings
+    union all
+    select
+        'email' as channel,
+        email as address,
+        'mailtool_unsubscribes' as source_table,
+    from unsubscribes
+),
+
+final as (
+    select
+        ---------- keys
+        channel,
+        address,
+        {{ sha256_hex('address') }} as address_sha256,
+        ---------- where the address was seen
+        bool_or(source_table = 'crm_contacts') as is_crm_address,
+        bool_or(source_table = 'bookings') as is_booker_address,
+        bool_or(source_table = 'mailtool_unsubscribes') as is_unsubscribe_address,
+    from sightings
+    where address is not null
+    group by channel, address
+)
+
+select * from final

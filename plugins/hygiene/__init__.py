@@ -1,0 +1,1 @@
+"""Nightly marketing-consent and retention hygiene for Dutch travel organisations."""

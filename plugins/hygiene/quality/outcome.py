@@ -1,0 +1,157 @@
+"""What a data-quality run found, as counts only, and the gate that stops a run on it.
+
+Nothing here imports Great Expectations: the DAG, the report and the tests read outcomes
+without paying for that import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from hygiene.errors import HygieneError
+
+Severity = Literal["critical", "warning"]
+SEVERITIES: tuple[Severity, ...] = ("critical", "warning")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One expectation on one frame. Counts and parameters only: never a value from the data."""
+
+    suite: str
+    frame: str  # the table or named query the expectation ran on
+    expectation: str  # GX expectation type, e.g. expect_column_values_to_be_unique
+    column: str | None
+    rule: str  # the rule it protects (RULES.md), e.g. "M4", "G1"
+    severity: Severity
+    success: bool
+    unexpected_count: int | None  # rows that broke it, where the expectation counts rows
+    description: str
+    observed_value: float | None = None  # the measured number of aggregate checks (rows, share)
+    expected: str | None = None  # what the aggregate was held to, e.g. "at most 0.25"
+    error: str | None = None  # why it could not be evaluated (then success is False)
+
+    def line(self) -> str:
+        """One line for an error message or a log: where, what, which rule, how many."""
+        column = f" on {self.column}" if self.column else ""
+        return (
+            f"{self.suite}/{self.frame}: {self.expectation}{column} "
+            f"[{self.severity} {self.rule}] {self.description}: {self.finding()}"
+        )
+
+    def finding(self) -> str:
+        if self.error:
+            return f"not evaluated ({self.error})"
+        if self.expectation == "expect_column_to_exist" and not self.success:
+            return "column is missing"
+        if self.unexpected_count is not None:
+            return f"unexpected count {self.unexpected_count}"
+        if self.observed_value is not None:
+            expected = f", expected {self.expected}" if self.expected else ""
+            return f"observed {_number(self.observed_value)}{expected}"
+        return "failed" if not self.success else "passed"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SuiteOutcome:
+    """The checks of one suite for one run, and where their details were written."""
+
+    suite: str
+    run_date: str
+    results: tuple[CheckResult, ...]
+    # Expectations left out because their run-time value is unknown (no manifest, first run).
+    skipped: tuple[str, ...] = ()
+    results_file: Path | None = None
+    data_docs: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def failed_critical(self) -> tuple[CheckResult, ...]:
+        return tuple(r for r in self.results if not r.success and r.severity == "critical")
+
+    @property
+    def warnings(self) -> tuple[CheckResult, ...]:
+        return tuple(r for r in self.results if not r.success and r.severity == "warning")
+
+    @property
+    def success(self) -> bool:
+        return not self.failed_critical
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-serialisable, counts only: for run_manifest.json (G4) and the privacy report."""
+        return {
+            "success": self.success,
+            "run_date": self.run_date,
+            "checks": len(self.results),
+            "passed": sum(r.success for r in self.results),
+            "failed_critical": len(self.failed_critical),
+            "warnings": len(self.warnings),
+            "skipped": len(self.skipped),
+            "findings": [_finding_summary(r) for r in self.failed_critical + self.warnings],
+            "results_file": self.results_file.name if self.results_file else None,
+            "data_docs": _relative_docs(self),
+        }
+
+
+class QualityGateFailed(HygieneError):
+    """Critical data-quality checks failed: nothing is published from this run (G1)."""
+
+    def __init__(self, failed: tuple[CheckResult, ...], details: tuple[Path, ...] = ()) -> None:
+        self.failed = failed
+        self.details = details
+        super().__init__(_gate_message(failed, details))
+
+
+def enforce(outcomes: Iterable[SuiteOutcome] | SuiteOutcome) -> None:
+    """Raise `QualityGateFailed` naming every failed critical check; warnings never raise."""
+    if isinstance(outcomes, SuiteOutcome):
+        outcomes = [outcomes]
+    outcomes = list(outcomes)
+    failed = tuple(r for outcome in outcomes for r in outcome.failed_critical)
+    if failed:
+        details = tuple(
+            o.results_file for o in outcomes if o.failed_critical and o.results_file is not None
+        )
+        raise QualityGateFailed(failed, details)
+
+
+def _gate_message(failed: tuple[CheckResult, ...], details: tuple[Path, ...]) -> str:
+    lines = [
+        (f"Data-quality gate failed: {len(failed)} critical check(s) failed, so this run "
+         "publishes nothing and the last good lists stay in place (G1)."),
+        *(f"  - {result.line()}" for result in failed),
+        "Fix the extract or the model named above and rerun D.",
+    ]
+    if details:
+        lines.append(
+            "Counts per check (never values) are in " + ", ".join(str(p) for p in details)
+            + " and the Data Docs beside them."
+        )
+    return "\n".join(lines)
+
+
+def _finding_summary(result: CheckResult) -> dict[str, Any]:
+    keys = ("frame", "expectation", "column", "rule", "severity", "unexpected_count",
+            "observed_value", "expected", "description", "error")
+    return {key: getattr(result, key) for key in keys}
+
+
+def _relative_docs(outcome: SuiteOutcome) -> str | None:
+    if outcome.data_docs is None:
+        return None
+    if outcome.results_file is not None:
+        try:
+            return outcome.data_docs.relative_to(outcome.results_file.parent).as_posix()
+        except ValueError:
+            pass
+    return outcome.data_docs.as_posix()
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.4g}"

@@ -1,0 +1,218 @@
+"""Run one suite of `expectations/` against the warehouse for D and write what it found."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import shutil
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from hygiene.quality.frames import FrameUnavailable, read_frame, read_only_warehouse
+from hygiene.quality.outcome import CheckResult, SuiteOutcome
+from hygiene.quality.suites import ExpectationSpec, FrameSpec, load_suite
+from hygiene.quality.validation import (
+    RESULT_FORMAT,
+    build_data_docs,
+    new_context,
+    validate_frame,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass
+class _Findings:
+    """What the frames of one suite run found, gathered frame by frame."""
+
+    checks: list[CheckResult] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    validations: dict[str, Any] = field(default_factory=dict)  # frame → scrubbed GX result
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def run_suite(
+    suite: str,
+    warehouse: Path,
+    run_date: date | str,
+    results_dir: Path,
+    *,
+    manifest_rows: Mapping[str, int] | None = None,
+    previous_rows: Mapping[str, int] | None = None,
+    volume_band: float = 0.3,
+    max_unproven_share: float = 0.25,
+    suites_dir: Path | None = None,
+) -> SuiteOutcome:
+    """Validate `suite` on the warehouse as of D; write `<suite>.json` and Data Docs.
+
+    `manifest_rows` and `previous_rows` map an extract's file name (`crm_contacts.csv`) to its
+    rows in extract_manifest.json and in the previous published run; None or a missing file
+    skips that row-count check (no manifest, first run). `volume_band` is the share an
+    extract's row count may move against the previous run; `max_unproven_share` the share of
+    grants without proof that fails the run (M4), a tenth of it warns.
+    """
+    started = time.perf_counter()
+    day = run_date if isinstance(run_date, date) else date.fromisoformat(run_date)
+    spec = load_suite(suite, suites_dir)
+    values = {
+        "run_date": day,
+        "max_unproven_share": max_unproven_share,
+        "warn_unproven_share": max_unproven_share / 10,
+    }
+    results_dir = Path(results_dir)
+    docs_dir = results_dir / "data_docs" / suite
+    # A retry of D starts from a clean site: no pages of an earlier attempt linger.
+    shutil.rmtree(docs_dir, ignore_errors=True)
+    found = _Findings()
+    context = _timed(found.timings, "gx_import_and_context", lambda: new_context(docs_dir))
+
+    with read_only_warehouse(Path(warehouse)) as connection:
+        for frame in spec.frames:
+            bounds = _row_count_bounds(frame, manifest_rows, previous_rows, volume_band)
+            _check_frame(context, connection, suite, frame, values | bounds, found)
+
+    docs_index = (
+        _timed(found.timings, "data_docs", lambda: build_data_docs(context, docs_dir))
+        if found.validations else None
+    )
+    outcome = SuiteOutcome(
+        suite=suite,
+        run_date=day.isoformat(),
+        results=tuple(found.checks),
+        skipped=tuple(found.skipped),
+        results_file=results_dir / f"{suite}.json",
+        data_docs=docs_index,
+        timings=found.timings | {"total": round(time.perf_counter() - started, 3)},
+    )
+    _write_results(outcome, found.validations)
+    _log(outcome)
+    return outcome
+
+
+def _check_frame(
+    context: Any,
+    connection: Any,
+    suite: str,
+    frame: FrameSpec,
+    values: Mapping[str, Any],
+    found: _Findings,
+) -> None:
+    """Read one frame and validate the expectations whose run-time values are known."""
+    applicable, not_applicable = _split_by_known_values(frame.expectations, values)
+    found.skipped += [f"{frame.name}: {e.type} ({e.description}): {why}"
+                      for e, why in not_applicable]
+    if not applicable:
+        return
+    started = time.perf_counter()
+    try:
+        data = read_frame(connection, frame, values)
+    except FrameUnavailable as error:
+        found.checks += [_not_evaluated(suite, frame, e, str(error)) for e in applicable]
+        return
+    if data is None:
+        found.skipped.append(f"{frame.name}: table {frame.table} is absent (optional extract)")
+        return
+    filled = [e.with_parameters(values) for e in applicable]
+    validation = validate_frame(context, suite, frame, filled, data, values["run_date"].isoformat())
+    found.checks += validation.checks
+    found.validations[frame.name] = validation.result_json
+    found.timings[frame.name] = round(time.perf_counter() - started, 3)
+
+
+def _timed(timings: dict[str, float], name: str, step: Callable[[], T]) -> T:
+    started = time.perf_counter()
+    try:
+        return step()
+    finally:
+        timings[name] = round(time.perf_counter() - started, 3)
+
+
+def _row_count_bounds(
+    frame: FrameSpec,
+    manifest_rows: Mapping[str, int] | None,
+    previous_rows: Mapping[str, int] | None,
+    volume_band: float,
+) -> dict[str, int | None]:
+    """Run-time values of a raw extract's row-count checks (G1); None where unknown."""
+    if frame.file_name is None:
+        return {}
+    announced = _rows_for(frame, manifest_rows)
+    previous = _rows_for(frame, previous_rows)
+    if not previous:
+        # First run, or an extract that was empty last time: no base to compare with.
+        return {"manifest_rows": announced, "previous_rows_low": None, "previous_rows_high": None}
+    return {
+        "manifest_rows": announced,
+        "previous_rows_low": math.ceil(previous * (1 - volume_band)),
+        "previous_rows_high": math.floor(previous * (1 + volume_band)),
+    }
+
+
+def _rows_for(frame: FrameSpec, rows: Mapping[str, int] | None) -> int | None:
+    # Keyed by file name as in extract_manifest.json; a table name is accepted too.
+    if not rows:
+        return None
+    found = rows.get(frame.file_name, rows.get(frame.name))
+    return None if found is None else int(found)
+
+
+def _split_by_known_values(
+    expectations: tuple[ExpectationSpec, ...], values: Mapping[str, Any]
+) -> tuple[list[ExpectationSpec], list[tuple[ExpectationSpec, str]]]:
+    applicable, not_applicable = [], []
+    for expectation in expectations:
+        unknown = sorted(n for n in expectation.parameter_names() if values.get(n) is None)
+        if unknown:
+            not_applicable.append((expectation, f"no value for {', '.join(unknown)} this run"))
+        else:
+            applicable.append(expectation)
+    return applicable, not_applicable
+
+
+def _not_evaluated(suite: str, frame: FrameSpec, spec: ExpectationSpec, why: str) -> CheckResult:
+    # Fail closed: a check that could not run counts as failed at its own severity.
+    return CheckResult(
+        suite=suite, frame=frame.name, expectation=spec.type, column=spec.column,
+        rule=spec.rule, severity=spec.severity, success=False, unexpected_count=None,
+        description=spec.description, error=why,
+    )
+
+
+def _write_results(outcome: SuiteOutcome, validations: Mapping[str, Any]) -> None:
+    """`<suite>.json`: our per-check counts and the GX validation result of each frame."""
+    assert outcome.results_file is not None
+    document = {
+        "suite": outcome.suite,
+        "run_date": outcome.run_date,
+        "success": outcome.success,
+        "result_format": RESULT_FORMAT,
+        "summary": outcome.summary(),
+        "checks": [check.to_dict() for check in outcome.results],
+        "skipped": list(outcome.skipped),
+        "timings_seconds": outcome.timings,
+        "validations": validations,
+    }
+    outcome.results_file.parent.mkdir(parents=True, exist_ok=True)
+    partial = outcome.results_file.with_suffix(".json.partial")
+    partial.write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")
+    partial.replace(outcome.results_file)
+
+
+def _log(outcome: SuiteOutcome) -> None:
+    log.info(
+        "Quality suite %s for %s: %d checks, %d critical failed, %d warnings, %d skipped "
+        "(%.1f s); details in %s",
+        outcome.suite, outcome.run_date, len(outcome.results), len(outcome.failed_critical),
+        len(outcome.warnings), len(outcome.skipped), outcome.timings["total"],
+        outcome.results_file,
+    )
+    for result in outcome.failed_critical:
+        log.error("%s", result.line())
+    for result in outcome.warnings:
+        log.warning("%s", result.line())

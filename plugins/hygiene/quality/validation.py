@@ -1,0 +1,271 @@
+"""Great Expectations, kept quiet and kept away from personal data.
+
+GX is imported here only, inside functions: Airflow parses DAG files often and the import
+costs seconds. Before the import, usage analytics are switched off in the environment; after
+it, GX's loggers are held at WARNING and its progress bars are off, so task logs show our own
+counts only. Results are asked for in a format that carries no failing values, and scrubbed
+again before they are written (DESIGN.md: no personal data in logs or outputs).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hygiene.quality.outcome import CheckResult
+from hygiene.quality.suites import ExpectationSpec, FrameSpec
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Counts only: BASIC gives unexpected_count; a partial_unexpected_count of 0 keeps the sample of
+# failing values empty, and unexpected rows are never asked for.
+RESULT_FORMAT: dict[str, Any] = {
+    "result_format": "BASIC",
+    "partial_unexpected_count": 0,
+    "include_unexpected_rows": False,
+    "exclude_unexpected_values": True,
+}
+# Keys under which GX can put values from the data; removed from every result we write.
+VALUE_BEARING_KEYS = frozenset({
+    "partial_unexpected_list", "partial_unexpected_counts", "partial_unexpected_index_list",
+    "unexpected_list", "unexpected_index_list", "unexpected_index_query", "unexpected_rows",
+    "details",
+})
+_SAFE_EXCEPTION = re.compile(r'The column "[^"]*" in BatchData does not exist\.')
+
+
+@cache
+def import_gx() -> Any:
+    """Import great_expectations once per process, without analytics, log noise or warnings."""
+    # Forced, not defaulted: no usage data leaves a privacy pipeline, whatever the worker sets.
+    os.environ["GX_ANALYTICS_ENABLED"] = "false"
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    with warnings.catch_warnings():
+        # GX imports deprecated stdlib modules (sre_parse); Airflow would log each warning.
+        warnings.simplefilter("ignore")
+        import great_expectations as gx
+        from great_expectations.execution_engine import pandas_execution_engine
+    _hold_gx_loggers_at_warning()
+    # GX fingerprints every pandas batch with an MD5 over all its cells: 3 s of a 3 s
+    # validation at 3 M events, and nothing we read. Setting the size limit to 0 skips it.
+    pandas_execution_engine.HASH_THRESHOLD = 0
+    return gx
+
+
+def _hold_gx_loggers_at_warning() -> None:
+    # Some GX modules set their own logger to INFO at import (data_context.types.base logs
+    # "Created temporary directory ..."), which the parent's level does not override.
+    for name, logger in list(logging.Logger.manager.loggerDict.items()):
+        if (
+            name.startswith("great_expectations")
+            and isinstance(logger, logging.Logger)
+            and logging.NOTSET < logger.level < logging.WARNING
+        ):
+            logger.setLevel(logging.WARNING)
+
+
+def new_context(docs_dir: Path) -> Any:
+    """An in-memory GX context whose only file output is a Data Docs site in `docs_dir`."""
+    gx = import_gx()
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+    )
+    context = gx.get_context(mode="ephemeral", project_config=config)
+    context.add_data_docs_site(
+        "local_site",
+        {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs_dir),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    return context
+
+
+@dataclass(frozen=True)
+class FrameValidation:
+    checks: tuple[CheckResult, ...]
+    result_json: dict[str, Any]  # the GX validation result, scrubbed of values
+
+
+def validate_frame(
+    context: Any,
+    suite: str,
+    frame: FrameSpec,
+    expectations: Sequence[ExpectationSpec],
+    data: pd.DataFrame,
+    run_name: str,
+) -> FrameValidation:
+    """Validate one frame with its (parameter-filled) expectations as GX suite `suite.frame`."""
+    gx = import_gx()
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    name = f"{suite}.{frame.name}"
+    gx_suite = context.suites.add(
+        gx.ExpectationSuite(
+            name=name,
+            expectations=[_gx_expectation(spec) for spec in expectations],
+            meta={"frame": frame.name, "meaning": frame.meaning},
+        )
+    )
+    batch = _datasource(context, suite).add_dataframe_asset(name=frame.name)
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(
+            name=name, data=batch.add_batch_definition_whole_dataframe("whole_frame"),
+            suite=gx_suite,
+        )
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = definition.run(
+            batch_parameters={"dataframe": data},
+            result_format=RESULT_FORMAT,
+            # An explicit run_time: GX would otherwise read a date-like run_name as the time.
+            run_id=RunIdentifier(run_name=run_name, run_time=datetime.now(UTC)),
+        )
+    # GX orders results its own way; report them in the order of the suite file.
+    position = {expectation.id: i for i, expectation in enumerate(gx_suite.expectations)}
+    in_file_order = sorted(result.results, key=lambda r: position[r.expectation_config.id])
+    checks = tuple(
+        to_check_result(suite, frame.name, expectations[position[r.expectation_config.id]], r)
+        for r in in_file_order
+    )
+    return FrameValidation(checks=checks, result_json=scrubbed(result.to_json_dict()))
+
+
+def _gx_expectation(spec: ExpectationSpec) -> Any:
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+
+    expectation = ExpectationConfiguration(
+        type=spec.type, kwargs=dict(spec.kwargs), meta=dict(spec.meta)
+    ).to_domain_obj()
+    expectation.severity = spec.severity
+    # Data Docs show `description` in place of GX's own sentence: keep rule and severity in it.
+    expectation.description = f"[{spec.severity} {spec.rule}] {spec.description}"
+    return expectation
+
+
+def _datasource(context: Any, suite: str) -> Any:
+    try:
+        return context.data_sources.get(suite)
+    except (KeyError, ValueError, LookupError):
+        return context.data_sources.add_pandas(name=suite)
+
+
+def to_check_result(suite: str, frame: str, spec: ExpectationSpec, result: Any) -> CheckResult:
+    """Counts, parameters and an error message from one GX result: never a data value."""
+    body: Mapping[str, Any] = result.result or {}
+    error = _exception_message(result.exception_info)
+    return CheckResult(
+        suite=suite,
+        frame=frame,
+        expectation=spec.type,
+        column=spec.column,
+        rule=spec.rule,
+        severity=spec.severity,
+        success=bool(result.success) and error is None,
+        unexpected_count=_unexpected_count(spec, body),
+        description=spec.description,
+        observed_value=_numeric(body.get("observed_value")),
+        expected=_expected(spec.kwargs),
+        error=error,
+    )
+
+
+def _unexpected_count(spec: ExpectationSpec, body: Mapping[str, Any]) -> int | None:
+    if body.get("unexpected_count") is not None:
+        return int(body["unexpected_count"])
+    # A frame of violations expected to be empty: each of its rows is one unexpected row.
+    if spec.type == "expect_table_row_count_to_equal" and spec.kwargs.get("value") == 0:
+        observed = _numeric(body.get("observed_value"))
+        return None if observed is None else int(observed)
+    return None
+
+
+def _expected(kwargs: Mapping[str, Any]) -> str | None:
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    if "value" in kwargs and isinstance(kwargs["value"], (int, float)):
+        return str(kwargs["value"])
+    if low is not None and high is not None:
+        return f"between {low} and {high}"
+    if high is not None:
+        return f"at most {high}"
+    if low is not None:
+        return f"at least {low}"
+    return None
+
+
+def _numeric(value: Any) -> float | None:
+    # Only numbers are kept: an observed value of another type could be taken from the data.
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    return float(value)
+
+
+def _exception_message(exception_info: Any) -> str | None:
+    """The reason an expectation raised, only where GX's message cannot hold data values."""
+    infos = exception_info.values() if _is_nested(exception_info) else [exception_info or {}]
+    for info in infos:
+        if info.get("raised_exception"):
+            message = info.get("exception_message") or ""
+            found = _SAFE_EXCEPTION.search(message)
+            return found.group(0) if found else "GX raised an error; message withheld"
+    return None
+
+
+def _is_nested(exception_info: Any) -> bool:
+    return isinstance(exception_info, Mapping) and "raised_exception" not in exception_info
+
+
+def scrubbed(value: Any) -> Any:
+    """A copy of a GX result without value-bearing keys, tracebacks or raw exception text."""
+    if isinstance(value, Mapping):
+        if "raised_exception" in value:
+            return {
+                "raised_exception": value.get("raised_exception"),
+                "exception_message": _exception_message(value),
+            }
+        return {
+            key: scrubbed(item)
+            for key, item in value.items()
+            if key not in VALUE_BEARING_KEYS and key != "exception_traceback"
+        }
+    if isinstance(value, list):
+        return [scrubbed(item) for item in value]
+    return value
+
+
+def build_data_docs(context: Any, docs_dir: Path) -> Path:
+    """Render the Data Docs site; returns its index.html."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        context.build_data_docs()
+    # GX copies two tutorial GIFs (3.3 MB) into every site that no page links to.
+    for gif in (docs_dir / "static" / "images").glob("*.gif"):
+        gif.unlink()
+    return docs_dir / "index.html"

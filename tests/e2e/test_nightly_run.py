@@ -1,0 +1,120 @@
+"""The nightly DAG end to end on generated extracts (issue "Foundation"; CONTRACT.md, G1, G4)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from airflow_runner import Folders, run_dag
+from hygiene.generate import generate_landing
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+D = "2026-11-28"
+CONTRACT_COLUMNS = {
+    "suppression_list.csv": ["channel", "address", "address_sha256", "purpose", "reason", "since"],
+    "suppression_list_hashed.csv": ["channel", "address_sha256", "purpose", "reason", "since"],
+    "suppression_delta.csv": ["change", "channel", "address_sha256", "purpose", "reason"],
+    "marketing_eligibility.csv": ["channel", "address", "purpose", "basis"],
+    "deletion_list.csv": ["subject_type", "subject_id", "action", "rule", "due_date"],
+}
+
+
+def header_of(path: Path) -> list[str]:
+    with path.open(newline="") as handle:
+        return next(csv.reader(handle))
+
+
+def csv_bytes(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.csv"))}
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory):
+    """One generated landing folder for D and one run of the DAG on it."""
+    root = tmp_path_factory.mktemp("night")
+    folders = Folders(root / "landing", root / "output", root / "warehouse.duckdb")
+    generate_landing(folders.landing_root / D, date.fromisoformat(D), contacts=400)
+    result = run_dag(D, folders)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    return folders
+
+
+def test_run_publishes_every_contract_file_with_the_documented_columns(night):
+    published = night.output_root / D
+    for name, columns in CONTRACT_COLUMNS.items():
+        assert header_of(published / name) == columns, name
+    assert (published / "privacy_report.html").is_file()
+    assert (night.output_root / "latest").resolve() == published.resolve()
+
+
+def test_g4_manifest_names_d_versions_and_input_checksums(night):
+    manifest = json.loads((night.output_root / D / "run_manifest.json").read_text())
+    assert manifest["run_date"] == D
+    assert manifest["policy_version"] and manifest["code_version"]
+    landing = night.landing_root / D
+    announced = json.loads((landing / "extract_manifest.json").read_text())["files"]
+    for name, item in announced.items():
+        assert manifest["inputs"][name]["sha256"] == item["sha256"]
+        assert manifest["inputs"][name]["rows"] == item["rows"]
+    for name in CONTRACT_COLUMNS:
+        assert name in manifest["outputs"]["sha256"]
+
+
+def test_every_known_address_is_in_exactly_one_list(night):
+    published = night.output_root / D
+    with (published / "suppression_list.csv").open() as handle:
+        suppressed = {(r["channel"], r["address"], r["purpose"]) for r in csv.DictReader(handle)}
+    with (published / "marketing_eligibility.csv").open() as handle:
+        eligible = {(r["channel"], r["address"], r["purpose"]) for r in csv.DictReader(handle)}
+    assert suppressed and eligible
+    assert not suppressed & eligible
+
+
+def test_rerun_of_the_same_day_is_byte_identical(night):
+    before = csv_bytes(night.output_root / D)
+    manifest_before = (night.output_root / D / "run_manifest.json").read_bytes()
+    result = run_dag(D, night)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert csv_bytes(night.output_root / D) == before
+    assert (night.output_root / D / "run_manifest.json").read_bytes() == manifest_before
+
+
+def test_g1_a_broken_extract_fails_naming_file_row_and_column_and_publishes_nothing(night, tmp_path):
+    next_day = "2026-11-29"
+    landing = night.landing_root / next_day
+    shutil.copytree(night.landing_root / D, landing)
+    (landing / "extract_manifest.json").unlink()  # a source without a manifest
+    bookings = landing / "bookings.csv"
+    lines = bookings.read_text().splitlines(keepends=True)
+    fields = lines[5].split(",")
+    fields[4] = "gisteren"  # booked_at of data row 5 is no timestamp
+    lines[5] = ",".join(fields)
+    bookings.write_text("".join(lines))
+
+    result = run_dag(next_day, night)
+
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "bookings.csv, row 5 (line 6), column booked_at: not an ISO 8601 timestamp" in output
+    assert not (night.output_root / next_day).exists()
+    assert (night.output_root / "latest").resolve().name == D
+
+
+def test_g1_a_file_differing_from_its_manifest_is_never_loaded(night):
+    next_day = "2026-11-30"
+    landing = night.landing_root / next_day
+    shutil.copytree(night.landing_root / D, landing)
+    contacts = landing / "crm_contacts.csv"
+    contacts.write_text("".join(contacts.read_text().splitlines(keepends=True)[:-10]))  # truncated
+
+    result = run_dag(next_day, night)
+
+    assert result.returncode != 0
+    assert "crm_contacts.csv: sha256 differs from extract_manifest.json" in result.stdout + result.stderr
+    assert not (night.output_root / next_day).exists()

@@ -1,0 +1,58 @@
+"""The DAG folder imports cleanly and the nightly DAG has the shape DESIGN.md describes."""
+
+from __future__ import annotations
+
+import pytest
+
+from airflow_runner import PROJECT_ROOT, airflow_env
+
+
+@pytest.fixture(scope="module")
+def dagbag(tmp_path_factory, monkeypatch_module):
+    for name, value in airflow_env().items():
+        monkeypatch_module.setenv(name, value)
+    monkeypatch_module.setenv("HYGIENE_WAREHOUSE", str(tmp_path_factory.mktemp("wh") / "wh.duckdb"))
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_dag_folder_imports_without_errors(dagbag):
+    assert dagbag.import_errors == {}
+    assert "retention_nightly" in dagbag.dags
+
+
+def test_nightly_runs_at_three_in_amsterdam_one_at_a_time_without_catchup(dagbag):
+    dag = dagbag.dags["retention_nightly"]
+    assert dag.timetable.expression == "0 3 * * *"
+    assert str(getattr(dag.timetable.timezone, "name", dag.timetable.timezone)) == "Europe/Amsterdam"
+    assert dag.max_active_runs == 1
+    assert dag.catchup is False
+
+
+def test_every_step_of_the_night_is_a_task_with_docs(dagbag):
+    dag = dagbag.dags["retention_nightly"]
+    steps = ["wait_for_extracts", "verify_landing", "load_raw", "check_raw", "check_marts",
+             "guard_deletions", "write_outputs", "write_report", "publish"]
+    for step in steps:
+        assert dag.get_task(step).doc_md or dag.get_task(step).doc, step
+    assert dag.get_task("wait_for_extracts").mode == "reschedule"
+
+
+def test_each_dbt_model_is_its_own_task(dagbag):
+    task_ids = set(dagbag.dags["retention_nightly"].task_ids)
+    assert "rules.dbt_producer_watcher" in task_ids
+    for model in ("suppression_list", "marketing_eligibility", "deletion_list", "fct_address_decisions"):
+        assert any(model in task_id for task_id in task_ids), model
+
+
+def test_publish_happens_after_every_check_and_guard(dagbag):
+    dag = dagbag.dags["retention_nightly"]
+    upstream = dag.get_task("publish").get_flat_relative_ids(upstream=True)
+    assert {"check_raw", "check_marts", "guard_deletions", "write_outputs", "write_report"} <= upstream
