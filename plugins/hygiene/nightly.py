@@ -164,7 +164,7 @@ def run_manifest(landed: dict, loaded: dict, checks: dict, hold: dict, outputs: 
 
 def _results_folder(run_date: str, settings: Settings):
     """Validation results and Data Docs are published with the run (under `quality/`)."""
-    return publish.staging_folder(settings.output_root, run_date) / "quality"
+    return publish.staging_folder(settings.output_root, run_date) / publish.VALIDATION_FOLDER
 
 
 def _previous_input_rows(settings: Settings, previous_run: str | None) -> dict[str, int] | None:

@@ -21,6 +21,9 @@ from hygiene.load import TOMBSTONES_FILE, connect
 MANIFEST_FILE = "run_manifest.json"
 LATEST = "latest"
 HELD_DELETION_LIST = Path("held") / "deletion_list.csv"
+# Great Expectations results and Data Docs, published with the run. They carry GX's own run
+# metadata (times), so they are summarised in the manifest's `checks`, not checksummed.
+VALIDATION_FOLDER = "quality"
 _RUN_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}")
 _OWNER_ONLY_FILE = 0o600
 _OWNER_ONLY_DIR = 0o700
@@ -133,11 +136,13 @@ def _write_delta(connection, folder: Path, previous: Path | None) -> int:
 
 
 def file_checksums(folder: Path) -> dict[str, str]:
-    """sha256 of every file in the run folder except the manifest, by relative path."""
+    """sha256 of every output of the run by relative path (not the manifest, not `quality/`)."""
     return {
         str(path.relative_to(folder)): sha256_of(path)
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.name != MANIFEST_FILE
+        if path.is_file()
+        and path.name != MANIFEST_FILE
+        and path.relative_to(folder).parts[0] != VALIDATION_FOLDER
     }
 
 

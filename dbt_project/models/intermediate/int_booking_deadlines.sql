@@ -8,7 +8,7 @@
 --   R2  nothing of a booking whose return (or departure) date is on or after D is due;
 --   R9  an unlinked booking follows R3–R5 all the same, by booking_id.
 -- Periods come from the policy seed (add_policy_period); fail-closed readings are explained in
--- docs/decisions-retention.md.
+-- docs/decisions.md.
 with bookings as (select * from {{ ref('stg_bookings__bookings') }}),
 
 links as (select * from {{ ref('int_booking_links') }}),

@@ -8,7 +8,7 @@
 --       object;
 --   R1  legal hold, R2 travel of any of its bookings on or after D, and R8 consent in force
 --       (from the marketing half's int_consent_in_force) keep it: kept_by.
--- Periods come from the policy seed; fail-closed readings: docs/decisions-retention.md.
+-- Periods come from the policy seed; fail-closed readings: docs/decisions.md.
 with contacts as (select * from {{ ref('stg_crm__contacts') }}),
 
 bookings as (select * from {{ ref('int_booking_deadlines') }}),

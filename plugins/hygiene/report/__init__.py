@@ -24,6 +24,14 @@ SECTIONS = {
         select subject_type, action, rule, count(*) as subjects
         from marts.deletion_list group by all order by all
     """,
+    "invalid_addresses": """
+        select source_table, column_name, channel, count(*) as values_not_normalised
+        from intermediate.int_invalid_addresses group by all order by all
+    """,
+    "booking_links": """
+        select link_method, count(*) as bookings
+        from intermediate.int_booking_links group by all order by all
+    """,
     "customers": """
         select customer_status, count(*) as contacts,
             count(*) filter (where has_consent_in_force) as with_consent_in_force,
