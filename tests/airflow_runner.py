@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,10 +60,17 @@ def ensure_metadata_db() -> None:
         )
 
 
-def run_dag(run_date: str, folders: Folders) -> subprocess.CompletedProcess:
-    """One night for D, in the foreground; returns the finished process (output captured)."""
+def run_dag(
+    run_date: str, folders: Folders, extra_env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """One night for D, in the foreground; returns the finished process (output captured).
+
+    `extra_env` adds or overrides variables of the run, e.g. the operator settings of
+    CONTRACT.md ("Settings operators tune without code") such as HYGIENE_DELETION_HOLD_SHARE.
+    """
     ensure_metadata_db()
     return subprocess.run(
         [str(BIN / "airflow"), "dags", "test", DAG_ID, run_date],
-        env=airflow_env(folders), capture_output=True, text=True, cwd=PROJECT_ROOT,
+        env=airflow_env(folders) | dict(extra_env or {}),
+        capture_output=True, text=True, cwd=PROJECT_ROOT, check=False,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -118,3 +119,25 @@ def test_g1_a_file_differing_from_its_manifest_is_never_loaded(night):
     assert result.returncode != 0
     assert "crm_contacts.csv: sha256 differs from extract_manifest.json" in result.stdout + result.stderr
     assert not (night.output_root / next_day).exists()
+
+
+@pytest.mark.browser
+def test_privacy_report_renders_in_a_browser_with_counts_and_no_personal_data(night, tmp_path):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (make test installs it when run as root)")
+    report = night.output_root / D / "privacy_report.html"
+    dom = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+         report.as_uri()],
+        capture_output=True, text=True, timeout=120, check=True,
+    ).stdout
+    assert f"Privacy report / privacyrapport — {D}" in dom
+    for section in ("deletions", "suppression", "eligibility", "checks", "policy"):
+        assert f'id="{section}"' in dom, section
+    assert "@" not in dom.replace("&amp;", "")  # no e-mail address anywhere in the page
+    with (night.output_root / D / "suppression_list.csv").open() as handle:
+        some_addresses = [row["address"] for row, _ in zip(csv.DictReader(handle), range(50))]
+    assert not any(address in dom for address in some_addresses)
