@@ -141,3 +141,36 @@ def test_privacy_report_renders_in_a_browser_with_counts_and_no_personal_data(ni
     with (night.output_root / D / "suppression_list.csv").open() as handle:
         some_addresses = [row["address"] for row, _ in zip(csv.DictReader(handle), range(50))]
     assert not any(address in dom for address in some_addresses)
+
+
+def copy_landing(night: Folders, day: str) -> Path:
+    landing = night.landing_root / day
+    shutil.copytree(night.landing_root / D, landing)
+    (landing / "extract_manifest.json").unlink()  # these tests alter files on purpose
+    return landing
+
+
+def test_g1_raw_suite_stops_a_run_with_an_unknown_status_and_names_no_value(night):
+    next_day = "2026-12-01"
+    bookings = copy_landing(night, next_day) / "bookings.csv"
+    bookings.write_text(bookings.read_text().replace(",confirmed,", ",geboekt,", 3))
+
+    result = run_dag(next_day, night)
+
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "raw_extracts/bookings: expect_column_values_to_be_in_set" in output
+    assert "unexpected count 3" in output
+    assert not (night.output_root / next_day).exists()
+
+
+def test_m4_consent_proof_suite_stops_a_run_above_the_unproven_grant_threshold(night):
+    next_day = "2026-12-02"
+    copy_landing(night, next_day)
+
+    result = run_dag(next_day, night, extra_env={"HYGIENE_MAX_UNPROVEN_GRANT_SHARE": "0.01"})
+
+    assert result.returncode != 0
+    assert "consent_proof/unproven_grant_share" in result.stdout + result.stderr
+    assert not (night.output_root / next_day).exists()
+    assert (night.output_root / "latest").resolve().name == D
