@@ -18,21 +18,52 @@ MARTS = {
     "deletion_list": "subject_type varchar, subject_id varchar, action varchar, rule varchar, due_date date",
     "tombstones": "channel varchar, address_hmac varchar, purpose varchar, reason varchar, since date",
 }
+# What the internal explain tables (`<D>/explain/`, read by `python -m hygiene explain`) select.
+EXPLAIN_SOURCES = {
+    "marts.fct_address_decisions": (
+        "channel varchar, address varchar, address_sha256 varchar, purpose varchar, "
+        "is_eligible boolean, basis varchar, reason varchar, since date, rule varchar, "
+        "evidence_type varchar, evidence_id varchar, latest_event_action varchar, latest_event_on date"
+    ),
+    "marts.fct_retention_deadlines": (
+        "subject_type varchar, subject_id varchar, action varchar, rule varchar, due_date date, "
+        "kept_by varchar, is_due boolean, is_unlinked_booking boolean"
+    ),
+    "marts.dim_contacts": "contact_id varchar, customer_status varchar",
+    "staging.stg_crm__contacts": "contact_id varchar, email varchar, phone varchar",
+    "intermediate.int_booking_deadlines": (
+        "booking_id varchar, contact_id varchar, link_method varchar, booked_on date, travel_ends_on date"
+    ),
+    "staging.stg_bookings__bookings": "booking_id varchar, confirmed_on date, invoiced_on date",
+    "staging.stg_crm__consent_events": (
+        "event_id varchar, contact_id varchar, channel varchar, purpose varchar, action varchar, "
+        "occurred_on date, event_source varchar, has_proof boolean, proof_ref varchar, "
+        "consent_text_version varchar"
+    ),
+    "policy.retention_policy": "policy_key varchar, amount decimal(12, 4), unit varchar, rule varchar, legal_basis varchar",
+}
 
 
 @pytest.fixture
 def warehouse(tmp_path) -> Path:
     path = tmp_path / "wh.duckdb"
     with connect(path) as db:
-        db.execute("create schema marts")
+        for schema in ("marts", "staging", "intermediate", "policy"):
+            db.execute(f"create schema {schema}")
         for table, columns in MARTS.items():
             db.execute(f"create table marts.{table} ({columns})")
+        for table, columns in EXPLAIN_SOURCES.items():
+            db.execute(f"create table {table} ({columns})")
         db.execute(
             "insert into marts.suppression_list values "
             "('email', 'b@example.nl', 'hb', 'offers', 'no_basis', null), "
             "('email', 'a@example.nl', 'ha', 'offers', 'objected', '2026-01-02')"
         )
         db.execute("insert into marts.deletion_list values ('contact', 'C9', 'delete', 'R7', '2026-01-01')")
+        db.execute("insert into staging.stg_crm__contacts values ('C9', 'a@example.nl', null), ('C1', null, '+31612345678')")
+        db.execute("insert into marts.dim_contacts values ('C9', 'prospect'), ('C1', 'customer')")
+        db.execute("insert into intermediate.int_booking_deadlines values ('B1', 'C1', 'contact_id', '2024-02-01', '2024-08-15')")
+        db.execute("insert into staging.stg_bookings__bookings values ('B1', '2024-02-01', '2025-01-10')")
     return path
 
 
@@ -104,3 +135,23 @@ def test_g2_held_deletion_list_is_kept_for_review_not_published(tmp_path, wareho
     published = publish_day(tmp_path / "out", warehouse, "2026-11-28", hold=True)
     assert read_rows(published / "deletion_list.csv") == []
     assert [r["subject_id"] for r in read_rows(published / publish.HELD_DELETION_LIST)] == ["C9"]
+
+
+def test_explain_tables_are_published_owner_only_for_explain_to_read(tmp_path, warehouse):
+    from hygiene import explain
+
+    published = publish_day(tmp_path / "out", warehouse, "2026-11-28")
+    folder = published / explain.EXPLAIN_FOLDER
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for name in explain.TABLE_FILES.values():
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600, name
+    contacts = read_rows(folder / "contacts.csv")
+    assert contacts == [
+        {"contact_id": "C1", "email": "", "phone": "+31612345678", "customer_status": "customer"},
+        {"contact_id": "C9", "email": "a@example.nl", "phone": "", "customer_status": "prospect"},
+    ]
+    # R4's book year: of the invoice, else of the confirmation (the later of the two)
+    assert read_rows(folder / "booking_links.csv")[0]["book_year"] == "2025"
+    manifest = json.loads((published / "run_manifest.json").read_text())
+    assert manifest["outputs"]["rows"]["explain/contacts.csv"] == 2
+    assert "explain/address_decisions.csv" in manifest["outputs"]["sha256"]

@@ -8,6 +8,7 @@ dependencies never slow down or break another.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -71,6 +72,103 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------- explain
+
+
+def _explain_arguments(parser: argparse.ArgumentParser) -> None:
+    subject = parser.add_mutually_exclusive_group(required=True)
+    subject.add_argument("--address", help="an e-mail address or phone number, as typed")
+    subject.add_argument("--contact-id", help="a CRM contact_id")
+    subject.add_argument("--booking-id", help="a booking_id of a booking, quote or option")
+    parser.add_argument(
+        "--date", type=iso_date, help="the run date D, YYYY-MM-DD (default: the latest run)"
+    )
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from hygiene.explain import explain
+    from hygiene.runs import find_run
+    from hygiene.settings import Settings
+
+    return _report_errors(
+        lambda: explain(
+            find_run(Settings.from_env().output_root, _date_text(args.date)),
+            address=args.address,
+            contact_id=args.contact_id,
+            booking_id=args.booking_id,
+        ).lines()
+    )
+
+
+# ---------- where
+
+
+def _where_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--date", type=iso_date, help="the run date D, YYYY-MM-DD (default: the latest run)"
+    )
+
+
+def _where(args: argparse.Namespace) -> int:
+    from hygiene.runs import find_run, where_lines
+    from hygiene.settings import Settings
+
+    return _report_errors(
+        lambda: where_lines(find_run(Settings.from_env().output_root, _date_text(args.date)))
+    )
+
+
+# ---------- approve-deletions
+
+
+def _approve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--date", type=iso_date, required=True, help="the run date D whose held list was reviewed"
+    )
+    parser.add_argument(
+        "--by", default=None, help="who reviewed and approves it (default: the login name)"
+    )
+
+
+def _approve(args: argparse.Namespace) -> int:
+    import getpass
+
+    from hygiene.approve import approve_deletions
+    from hygiene.settings import Settings
+
+    def approve() -> list[str]:
+        approval = approve_deletions(
+            Settings.from_env().output_root, args.date.isoformat(), args.by or getpass.getuser()
+        )
+        return [
+            (
+                f"Deletion list of {approval.run_date} approved by {approval.approved_by} "
+                f"at {approval.approved_at}: {approval.rows:,} rows are now "
+                f"{approval.deletion_list}"
+            ),
+            f"run_manifest.json records the approval and the list's sha256 {approval.sha256}.",
+        ]
+
+    return _report_errors(approve)
+
+
+def _date_text(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _report_errors(produce: Callable[[], list[str]]) -> int:
+    """Print what `produce` returns (exit 0), or the sentence of a HygieneError (exit 1)."""
+    from hygiene.errors import HygieneError
+
+    try:
+        lines = produce()
+    except HygieneError as error:
+        print(f"hygiene: {error}", file=sys.stderr)
+        return 1
+    print("\n".join(lines))
+    return 0
+
+
 # ---------- registry: add a subcommand here
 
 SUBCOMMANDS: dict[str, Subcommand] = {
@@ -78,6 +176,22 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         help="write one day's realistic demo landing folder",
         add_arguments=_generate_arguments,
         run=_generate,
+    ),
+    "explain": Subcommand(
+        help="explain, in words, every decision of a published run about an address, contact "
+        "or booking",
+        add_arguments=_explain_arguments,
+        run=_explain,
+    ),
+    "where": Subcommand(
+        help="print where the lists and the report of a published run are, and any G2 hold",
+        add_arguments=_where_arguments,
+        run=_where,
+    ),
+    "approve-deletions": Subcommand(
+        help="after review, publish a run's held deletion list as its deletion_list.csv (G2)",
+        add_arguments=_approve_arguments,
+        run=_approve,
     ),
 }
 

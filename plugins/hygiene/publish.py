@@ -47,6 +47,45 @@ LISTS = (
         "select channel, address, purpose, basis from marts.marketing_eligibility",
     ),
     Output(str(TOMBSTONES_FILE), "select channel, address_hmac, purpose, reason, since from marts.tombstones"),
+    # Internal and owner-only, not part of CONTRACT.md: what `python -m hygiene explain` reads to
+    # explain a decision once the disposable warehouse is gone (rule, evidence, dates, links).
+    Output(
+        "explain/address_decisions.csv",
+        "select channel, address, address_sha256, purpose, is_eligible, basis, reason, since, rule,"
+        " evidence_type, evidence_id, latest_event_action, latest_event_on"
+        " from marts.fct_address_decisions",
+    ),
+    Output(
+        "explain/retention_deadlines.csv",
+        "select subject_type, subject_id, action, rule, due_date, kept_by, is_due,"
+        " is_unlinked_booking from marts.fct_retention_deadlines",
+    ),
+    Output(
+        "explain/contacts.csv",
+        "select contacts.contact_id, contacts.email, contacts.phone, dim.customer_status"
+        " from staging.stg_crm__contacts as contacts"
+        " inner join marts.dim_contacts as dim on contacts.contact_id = dim.contact_id",
+    ),
+    Output(
+        # book_year: R4's book year as int_booking_deadlines counts it (invoice, else confirmation;
+        # the later of the two)
+        "explain/booking_links.csv",
+        "select deadlines.booking_id, deadlines.contact_id, deadlines.link_method,"
+        " deadlines.booked_on, deadlines.travel_ends_on,"
+        " year(greatest(bookings.invoiced_on, bookings.confirmed_on)) as book_year"
+        " from intermediate.int_booking_deadlines as deadlines"
+        " inner join staging.stg_bookings__bookings as bookings"
+        " on deadlines.booking_id = bookings.booking_id",
+    ),
+    Output(
+        "explain/consent_events.csv",
+        "select event_id, contact_id, channel, purpose, action, occurred_on, event_source,"
+        " has_proof, proof_ref, consent_text_version from staging.stg_crm__consent_events",
+    ),
+    Output(
+        "explain/retention_policy.csv",
+        "select policy_key, amount, unit, rule, legal_basis from policy.retention_policy",
+    ),
 )
 DELETION_LIST = Output("deletion_list.csv", f"select {DELETION_COLUMNS} from marts.deletion_list")
 
@@ -90,7 +129,8 @@ def write_lists(
     When G2 holds the deletion list, the day's `deletion_list.csv` is written empty (nothing is
     deleted without approval) and the full list is kept under `held/` for review.
     """
-    (folder / TOMBSTONES_FILE.parent).mkdir(parents=True, exist_ok=True, mode=_OWNER_ONLY_DIR)
+    for subfolder in sorted({Path(output.file).parent for output in LISTS} - {Path(".")}):
+        (folder / subfolder).mkdir(parents=True, exist_ok=True, mode=_OWNER_ONLY_DIR)
     rows: dict[str, int] = {}
     with connect(warehouse, read_only=True) as connection:
         for output in LISTS:

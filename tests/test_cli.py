@@ -1,0 +1,118 @@
+"""The `where`, `explain` and `approve-deletions` subcommands of `python -m hygiene`: output,
+exit codes and messages a person can act on."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hygiene.cli import main
+from published_run import D, write_run
+
+
+@pytest.fixture
+def output_root(tmp_path, monkeypatch):
+    root = tmp_path / "out"
+    monkeypatch.setenv("HYGIENE_OUTPUT_DIR", str(root))
+    return root
+
+
+# ---------------------------------------------------------------------------- where
+
+
+def test_where_prints_the_absolute_path_of_every_contract_file(output_root, capsys):
+    folder = write_run(output_root)
+    assert main(["where"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Run of {D} (latest): {folder.resolve()}")
+    for name in ("suppression_list.csv", "suppression_list_hashed.csv", "suppression_delta.csv",
+                 "marketing_eligibility.csv", "deletion_list.csv", "privacy_report.html",
+                 "run_manifest.json"):
+        assert f"  {folder.resolve() / name}\n" in out, name
+    assert "3 rows  " + str(folder.resolve() / "deletion_list.csv") in out
+    assert "held" not in out.lower()
+
+
+def test_g2_where_says_the_deletion_list_is_held_and_how_to_approve(output_root, capsys):
+    folder = write_run(output_root, held=True)
+    assert main(["where", "--date", D]) == 0
+    out = capsys.readouterr().out
+    assert f"3 rows  {folder.resolve() / 'held' / 'deletion_list.csv'}" in out
+    assert f"The deletion list of {D} is HELD for approval (G2): 1 of 3 contacts" in out
+    assert f"python -m hygiene approve-deletions --date {D} --by 'YOUR NAME'" in out
+
+
+def test_g2_where_after_approval_names_who_approved(output_root, capsys):
+    write_run(output_root, held=True)
+    assert main(["approve-deletions", "--date", D, "--by", "Privacy Officer"]) == 0
+    capsys.readouterr()
+    assert main(["where"]) == 0
+    out = capsys.readouterr().out
+    assert "HELD" not in out
+    assert "was held (G2) and approved by Privacy Officer at " in out
+
+
+def test_where_without_an_output_folder_names_hygiene_output_dir(output_root, capsys):
+    assert main(["where"]) == 1
+    err = capsys.readouterr().err
+    assert "$HYGIENE_OUTPUT_DIR" in err and str(output_root) in err
+
+
+def test_where_for_a_date_never_published_lists_the_published_ones(output_root, capsys):
+    write_run(output_root)
+    assert main(["where", "--date", "2026-11-01"]) == 1
+    assert f"No published run for 2026-11-01 in {output_root}" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- explain
+
+
+def test_explain_prints_the_sentences_of_the_latest_run(output_root, capsys):
+    write_run(output_root)
+    assert main(["explain", "--address", " JAN@example.nl"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Run of {D} (policy p0licy, code c0de)")
+    assert "- For e-mail newsletters, jan@example.nl may be mailed: consent given on 2024-03-01" in out
+
+
+def test_explain_of_an_unknown_subject_exits_1_with_a_clear_message(output_root, capsys):
+    write_run(output_root)
+    assert main(["explain", "--booking-id", "B404"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "Booking B404 is not in the run of 2026-11-28" in captured.err
+
+
+def test_explain_needs_exactly_one_subject(output_root, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["explain", "--address", "a@example.nl", "--booking-id", "B1"])
+    assert exit_info.value.code == 2
+
+
+def test_explain_without_an_output_folder_names_hygiene_output_dir(output_root, capsys):
+    assert main(["explain", "--contact-id", "C1"]) == 1
+    assert "$HYGIENE_OUTPUT_DIR" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- approve-deletions
+
+
+def test_g2_approve_deletions_prints_what_it_did_and_refuses_twice(output_root, capsys):
+    folder = write_run(output_root, held=True)
+    assert main(["approve-deletions", "--date", D, "--by", "Privacy Officer"]) == 0
+    out = capsys.readouterr().out
+    assert f"Deletion list of {D} approved by Privacy Officer" in out
+    assert f"3 rows are now {folder.resolve() / 'deletion_list.csv'}" in out
+    assert main(["approve-deletions", "--date", D]) == 1
+    assert "approved already" in capsys.readouterr().err
+    assert json.loads((folder / "run_manifest.json").read_text())["deletion_hold"]["approved_by"] == "Privacy Officer"
+
+
+def test_g2_approve_deletions_defaults_to_the_login_name(output_root, capsys, monkeypatch):
+    import getpass
+
+    monkeypatch.setattr(getpass, "getuser", lambda: "jdevries")
+    folder = write_run(output_root, held=True)
+    assert main(["approve-deletions", "--date", D]) == 0
+    assert json.loads((folder / "run_manifest.json").read_text())["deletion_hold"]["approved_by"] == "jdevries"
