@@ -78,8 +78,9 @@ test: install browser  ## the whole test suite
 test-fast: install  ## unit tests only (seconds)
 	pytest -m "not e2e and not slow and not browser"
 
-bench: install  ## speed of the generator and the suites at 1,000,000 contacts
+bench: install  ## the generator, then a whole night at 1,000,000 contacts (time, memory per step)
 	python bench/bench_generate.py
+	python bench/bench_night.py
 
 ui: install  ## the Airflow UI (airflow standalone) on http://localhost:8080
 	airflow standalone

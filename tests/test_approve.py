@@ -12,7 +12,7 @@ import pytest
 from hygiene.approve import ApprovalRefused, approve_deletions
 from hygiene.landing import sha256_of
 from hygiene.runs import RunNotFound
-from published_run import D, DELETION_ROWS, read_rows, write_run
+from published_run import DELETION_ROWS, D, read_rows, write_run
 
 
 def manifest_of(folder):

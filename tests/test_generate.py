@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from hygiene import generate as generate_module
 from hygiene.extracts import (
     BOOKINGS,

@@ -50,7 +50,7 @@ def test_g4_version_changes_when_a_period_changes(seed_copy):
     rewrite(seed_copy, "minimize_after_travel_end,2,years", "minimize_after_travel_end,3,years")
     after = load_policy(seed_copy)
     assert after.version != before
-    assert after.setting("minimize_after_travel_end").amount == Decimal("3")
+    assert after.setting("minimize_after_travel_end").amount == Decimal(3)
 
 
 def test_r3_to_r10_periods_have_their_rule_amount_and_basis():

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from hygiene.extracts import EXTRACTS
 from hygiene.quality import QualityGateFailed, SuiteOutcome, enforce, run_suite
 from hygiene.quality.suites import load_suite

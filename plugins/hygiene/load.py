@@ -203,8 +203,10 @@ def _duplicate_key_problems(
     if not duplicates:
         return []
     return [
-        f"{file_name}, row {first_row} (line {first_row + 1}), column {key}: duplicate key, "
-        f"already used in row {first_of} ({duplicates} duplicate row(s) in all)"
+        (
+            f"{file_name}, row {first_row} (line {first_row + 1}), column {key}: duplicate key, "
+            f"already used in row {first_of} ({duplicates} duplicate row(s) in all)"
+        )
     ]
 
 

@@ -80,6 +80,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from airflow_runner import Folders, run_dag
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -58,7 +58,7 @@ known_address_hmacs as (
 
 stops_from_tombstones as (
     select
-        known_address_hmacs.channel,
+        channel,
         known_address_hmacs.address,
         tombstones.purpose,
         case tombstones.reason when 'objected' then 'object' else 'withdraw' end as action,
@@ -68,9 +68,7 @@ stops_from_tombstones as (
         null as evidence_id,
         3 as evidence_rank,
     from tombstones
-    inner join known_address_hmacs
-        on tombstones.channel = known_address_hmacs.channel
-        and tombstones.address_hmac = known_address_hmacs.address_hmac
+    inner join known_address_hmacs using (channel, address_hmac)
 ),
 
 stops as (
@@ -85,10 +83,11 @@ latest_stops as (
     -- the latest stop; on the same date `object` before `withdraw` (M5), then the current
     -- extract before the previous run's state (the most explainable evidence)
     select * from stops
-    qualify row_number() over (
-        partition by channel, address, purpose
-        order by stop_on desc, action = 'object' desc, evidence_rank, evidence_id
-    ) = 1
+    qualify
+        row_number() over (
+            partition by channel, address, purpose
+            order by stop_on desc, action = 'object' desc, evidence_rank asc, evidence_id asc
+        ) = 1
 ),
 
 latest_provable_grants as (
@@ -100,10 +99,11 @@ latest_provable_grants as (
         occurred_on as granted_on,
     from events
     where action = 'grant' and has_proof
-    qualify row_number() over (
-        partition by channel, address, purpose
-        order by occurred_on desc, occurred_at desc, event_id
-    ) = 1
+    qualify
+        row_number() over (
+            partition by channel, address, purpose
+            order by occurred_on desc, occurred_at desc, event_id asc
+        ) = 1
 ),
 
 latest_unprovable_grants as (
@@ -115,10 +115,11 @@ latest_unprovable_grants as (
         occurred_on as unprovable_granted_on,
     from events
     where action = 'grant' and not coalesce(has_proof, false)
-    qualify row_number() over (
-        partition by channel, address, purpose
-        order by occurred_on desc, occurred_at desc, event_id
-    ) = 1
+    qualify
+        row_number() over (
+            partition by channel, address, purpose
+            order by occurred_on desc, occurred_at desc, event_id asc
+        ) = 1
 ),
 
 latest_events as (
@@ -131,14 +132,15 @@ latest_events as (
         action as latest_event_action,
         occurred_on as latest_event_on,
     from events
-    qualify row_number() over (
-        partition by channel, address, purpose
-        order by
-            occurred_on desc,
-            case action when 'object' then 1 when 'withdraw' then 2 else 3 end,
-            occurred_at desc,
-            event_id
-    ) = 1
+    qualify
+        row_number() over (
+            partition by channel, address, purpose
+            order by
+                occurred_on desc,
+                case action when 'object' then 1 when 'withdraw' then 2 else 3 end asc,
+                occurred_at desc,
+                event_id asc
+        ) = 1
 ),
 
 address_purposes as (
@@ -157,14 +159,14 @@ address_purposes as (
 
 decided as (
     select
-        address_purposes.channel,
-        address_purposes.address,
-        address_purposes.purpose,
+        channel,
+        address,
+        purpose,
         latest_stops.stop_on is not null
-            and (
-                latest_provable_grants.granted_on is null
-                or latest_stops.stop_on >= latest_provable_grants.granted_on
-            ) as is_stopped,
+        and (
+            latest_provable_grants.granted_on is null
+            or latest_stops.stop_on >= latest_provable_grants.granted_on
+        ) as is_stopped,
         latest_stops.action as stop_action,
         latest_stops.stop_on,
         latest_stops.rule as stop_rule,
@@ -177,22 +179,10 @@ decided as (
         latest_events.latest_event_action,
         latest_events.latest_event_on,
     from address_purposes
-    left join latest_stops
-        on address_purposes.channel = latest_stops.channel
-        and address_purposes.address = latest_stops.address
-        and address_purposes.purpose = latest_stops.purpose
-    left join latest_provable_grants
-        on address_purposes.channel = latest_provable_grants.channel
-        and address_purposes.address = latest_provable_grants.address
-        and address_purposes.purpose = latest_provable_grants.purpose
-    left join latest_unprovable_grants
-        on address_purposes.channel = latest_unprovable_grants.channel
-        and address_purposes.address = latest_unprovable_grants.address
-        and address_purposes.purpose = latest_unprovable_grants.purpose
-    left join latest_events
-        on address_purposes.channel = latest_events.channel
-        and address_purposes.address = latest_events.address
-        and address_purposes.purpose = latest_events.purpose
+    left join latest_stops using (channel, address, purpose)
+    left join latest_provable_grants using (channel, address, purpose)
+    left join latest_unprovable_grants using (channel, address, purpose)
+    left join latest_events using (channel, address, purpose)
 ),
 
 final as (

@@ -49,7 +49,9 @@ bookings_linked as (
         greatest(bookings.return_date, bookings.departure_date) as travel_on,
         -- R4 book year: of the invoice, else of the confirmation; the later of the two when an
         -- invoice predates its confirmation (fail closed)
-        cast(date_trunc('year', greatest(bookings.invoiced_on, bookings.confirmed_on)) as date) as book_year_starts_on,
+        cast(
+            date_trunc('year', greatest(bookings.invoiced_on, bookings.confirmed_on)) as date
+        ) as book_year_starts_on,
     from bookings
     inner join links
         on bookings.booking_id = links.booking_id
@@ -69,13 +71,17 @@ deadlines as (
         case
             -- R3: binding agreements only
             when has_confirmation
-                then {{ add_policy_period('coalesce(travel_on, confirmed_on)', 'minimize_after_travel_end') }}
+                then {{ add_policy_period(
+                    'coalesce(travel_on, confirmed_on)', 'minimize_after_travel_end'
+                ) }}
         end as minimize_due_on,
         case
             -- R4: 1 January after the book year + 7 years; an invoice is a fiscal record even on
             -- a booking never confirmed (fail closed: R4, not R5)
             when book_year_starts_on is not null
-                then {{ add_policy_period("book_year_starts_on + interval 1 year", 'fiscal_retention_after_book_year') }}
+                then {{ add_policy_period(
+                    'book_year_starts_on + interval 1 year', 'fiscal_retention_after_book_year'
+                ) }}
             -- R5: never confirmed, never invoiced
             else {{ add_policy_period('booked_on', 'unconfirmed_booking_retention') }}
         end as delete_due_on,

@@ -40,7 +40,10 @@ deadlines as (
             when not is_contact_in_crm
                 then {{ add_policy_period('last_consent_event_on', 'consent_evidence_retention') }}
             when contact_delete_due_on is not null
-                then {{ add_policy_period('greatest(last_consent_event_on, contact_delete_due_on)', 'consent_evidence_retention') }}
+                then {{ add_policy_period(
+                    'greatest(last_consent_event_on, contact_delete_due_on)',
+                    'consent_evidence_retention',
+                ) }}
         end as delete_due_on,
     from events_joined
 ),
@@ -60,7 +63,8 @@ final as (
         delete_due_on,
         'R10' as delete_rule,
         contact_kept_by as kept_by,
-        coalesce(delete_due_on <= {{ run_date() }}, false) and contact_kept_by is null as is_delete_due,
+        coalesce(delete_due_on <= {{ run_date() }}, false)
+        and contact_kept_by is null as is_delete_due,
     from deadlines
 )
 

@@ -4,23 +4,9 @@
 -- counts, and an objection by any of them ends it.
 with contacts as (select * from {{ ref('stg_crm__contacts') }}),
 
-address_consent as (select * from {{ ref('int_address_consent') }}),
+contact_addresses as (select * from {{ ref('int_contact_addresses') }}),
 
-contact_addresses as (
-    select
-        contact_id,
-        'email' as channel,
-        email as address,
-    from contacts
-    where email is not null
-    union all
-    select
-        contact_id,
-        'sms' as channel,
-        phone as address,
-    from contacts
-    where phone is not null
-),
+address_consent as (select * from {{ ref('int_address_consent') }}),
 
 consent_by_contact as (
     select
@@ -28,9 +14,7 @@ consent_by_contact as (
         count(*) as consent_count,
         max(address_consent.granted_on) as latest_consent_granted_on,
     from contact_addresses
-    inner join address_consent
-        on contact_addresses.channel = address_consent.channel
-        and contact_addresses.address = address_consent.address
+    inner join address_consent using (channel, address)
     where address_consent.consent_status = 'consent'
     group by contact_addresses.contact_id
 ),

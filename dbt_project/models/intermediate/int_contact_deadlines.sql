@@ -55,7 +55,9 @@ latest_events as (
         max(event_on) as last_consent_event_on,
         -- R7: the latest event is a withdraw/object only when nothing else shares its moment; a
         -- grant at the same instant keeps the 12-month term (fail closed)
-        bool_and(action in ('withdraw', 'object')) filter (where is_latest) as is_latest_event_objection,
+        bool_and(action in ('withdraw', 'object')) filter (
+            where is_latest
+        ) as is_latest_event_objection,
     from ranked_events
     group by contact_id
 ),
@@ -125,7 +127,9 @@ deadlines as (
     select
         *,
         -- M3
-        case when binding_agreement_count > 0 then 'customer' else 'prospect' end as customer_status,
+        case
+            when binding_agreement_count > 0 then 'customer' else 'prospect'
+        end as customer_status,
         -- R6 for anyone with a confirmed booking (a confirmation dated after D included: never
         -- deleted as a prospect), else R7
         case when confirmed_booking_count > 0 then 'R6' else 'R7' end as delete_rule,
@@ -133,7 +137,9 @@ deadlines as (
             when confirmed_booking_count > 0
                 then case when are_all_bookings_delete_due then last_booking_delete_due_on end
             when is_objection_last_activity
-                then {{ add_policy_period('last_consent_event_on', 'prospect_retention_after_objection') }}
+                then {{ add_policy_period(
+                    'last_consent_event_on', 'prospect_retention_after_objection'
+                ) }}
             else {{ add_policy_period('last_activity_on', 'prospect_inactivity_retention') }}
         end as delete_due_on,
         case

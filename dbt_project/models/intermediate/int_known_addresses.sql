@@ -1,8 +1,8 @@
--- M9: every known address (CRM contacts' e-mail and phone, bookers' e-mail and phone, mail-tool
--- unsubscribes' e-mail), one row per channel × normalised address ("Address", M6: decisions are
--- per address, not per contact). Invalid values never get here (they are never mailed; see
--- int_invalid_addresses); missing ones are simply absent.
-with contacts as (select * from {{ ref('stg_crm__contacts') }}),
+-- M9: every known address (CRM contacts' e-mail and phone, int_contact_addresses; bookers'
+-- e-mail and phone; mail-tool unsubscribes' e-mail), one row per channel × normalised address
+-- ("Address", M6: decisions are per address, not per contact). Invalid values never get here
+-- (they are never mailed; see int_invalid_addresses); missing ones are simply absent.
+with contact_addresses as (select * from {{ ref('int_contact_addresses') }}),
 
 bookings as (select * from {{ ref('stg_bookings__bookings') }}),
 
@@ -10,16 +10,10 @@ unsubscribes as (select * from {{ ref('stg_mailtool__unsubscribes') }}),
 
 sightings as (
     select
-        'email' as channel,
-        email as address,
+        channel,
+        address,
         'crm_contacts' as source_table,
-    from contacts
-    union all
-    select
-        'sms' as channel,
-        phone as address,
-        'crm_contacts' as source_table,
-    from contacts
+    from contact_addresses
     union all
     select
         'email' as channel,

@@ -100,10 +100,9 @@ final as (
     select
         *,
         is_binding_agreement
-            and is_optout_offered
-            and not is_booking_delete_due
-            and not is_contact_delete_due
-            as is_soft_opt_in,
+        and is_optout_offered
+        and not is_booking_delete_due
+        and not is_contact_delete_due as is_soft_opt_in,
     from checked
 )
 

@@ -38,10 +38,11 @@ soft_opt_ins as (
     where is_soft_opt_in
         -- M2: never partner_offers, whatever an upstream model says
         and purpose in {{ sql_string_tuple(soft_opt_in_purposes()) }}
-    qualify row_number() over (
-        partition by channel, address, purpose
-        order by confirmed_on, booking_id
-    ) = 1
+    qualify
+        row_number() over (
+            partition by channel, address, purpose
+            order by confirmed_on, booking_id
+        ) = 1
 ),
 
 joined as (
@@ -60,14 +61,8 @@ joined as (
         soft_opt_ins.booking_id as soft_opt_in_booking_id,
         soft_opt_ins.confirmed_on as soft_opt_in_confirmed_on,
     from address_purposes
-    left join address_consent
-        on address_purposes.channel = address_consent.channel
-        and address_purposes.address = address_consent.address
-        and address_purposes.purpose = address_consent.purpose
-    left join soft_opt_ins
-        on address_purposes.channel = soft_opt_ins.channel
-        and address_purposes.address = soft_opt_ins.address
-        and address_purposes.purpose = soft_opt_ins.purpose
+    left join address_consent using (channel, address, purpose)
+    left join soft_opt_ins using (channel, address, purpose)
 ),
 
 stepped as (

@@ -21,98 +21,74 @@ decisions as (select * from {{ ref('fct_address_decisions') }}),
 
 known_addresses as (select * from {{ ref('int_known_addresses') }}),
 
-contacts as (select * from {{ ref('stg_crm__contacts') }}),
+contact_addresses as (select * from {{ ref('int_contact_addresses') }}),
 
-bookings as (select * from {{ ref('stg_bookings__bookings') }}),
-
-booking_links as (select * from {{ ref('int_booking_links') }}),
+linked_booking_addresses as (select * from {{ ref('int_linked_booking_addresses') }}),
 
 contact_deadlines as (select * from {{ ref('int_contact_deadlines') }}),
 
 contacts_due as (
-    select
-        contact_id,
+    select contact_id
     from contact_deadlines
     where coalesce(is_delete_due, false) or coalesce(delete_due_on <= {{ run_date() }}, false)
 ),
 
 addresses_of_contacts_due as (
     select
-        'email' as channel,
-        contacts.email as address,
-    from contacts
-    inner join contacts_due on contacts.contact_id = contacts_due.contact_id
+        contact_addresses.channel,
+        contact_addresses.address,
+    from contact_addresses
+    inner join contacts_due using (contact_id)
     union
     select
-        'sms' as channel,
-        contacts.phone as address,
-    from contacts
-    inner join contacts_due on contacts.contact_id = contacts_due.contact_id
-    union
-    select
-        'email' as channel,
-        bookings.booker_email as address,
-    from bookings
-    inner join booking_links on bookings.booking_id = booking_links.booking_id
-    inner join contacts_due on booking_links.contact_id = contacts_due.contact_id
-    union
-    select
-        'sms' as channel,
-        bookings.booker_phone as address,
-    from bookings
-    inner join booking_links on bookings.booking_id = booking_links.booking_id
-    inner join contacts_due on booking_links.contact_id = contacts_due.contact_id
+        linked_booking_addresses.channel,
+        linked_booking_addresses.address,
+    from linked_booking_addresses
+    inner join contacts_due using (contact_id)
 ),
 
 stopped_addresses_of_contacts_due as (
     select
-        decisions.channel,
-        {{ address_hmac('decisions.address') }} as address_hmac,
+        channel,
+        {{ address_hmac('address') }} as address_hmac,
         decisions.purpose,
         decisions.reason,
         decisions.since,
     from decisions
-    inner join addresses_of_contacts_due
-        on decisions.channel = addresses_of_contacts_due.channel
-        and decisions.address = addresses_of_contacts_due.address
+    inner join addresses_of_contacts_due using (channel, address)
     where decisions.reason in ('objected', 'withdrawn')
 ),
 
 suppressions_no_longer_known as (
     select
-        previous_suppressions.channel,
-        {{ address_hmac('previous_suppressions.address') }} as address_hmac,
+        channel,
+        {{ address_hmac('address') }} as address_hmac,
         previous_suppressions.purpose,
         previous_suppressions.reason,
         previous_suppressions.since,
     from previous_suppressions
-    left join known_addresses
-        on previous_suppressions.channel = known_addresses.channel
-        and previous_suppressions.address = known_addresses.address
+    left join known_addresses using (channel, address)
     where known_addresses.address is null
 ),
 
 consent_by_hmac as (
     select
-        decisions.channel,
-        {{ address_hmac('decisions.address') }} as address_hmac,
-        decisions.purpose,
+        channel,
+        {{ address_hmac('address') }} as address_hmac,
+        purpose,
     from decisions
-    where decisions.basis = 'consent'
+    where basis = 'consent'
 ),
 
 kept_previous_tombstones as (
     select
-        previous_tombstones.channel,
-        previous_tombstones.address_hmac,
-        previous_tombstones.purpose,
+        channel,
+        address_hmac,
+        purpose,
         previous_tombstones.reason,
         previous_tombstones.since,
     from previous_tombstones
-    left join consent_by_hmac
-        on previous_tombstones.channel = consent_by_hmac.channel
-        and previous_tombstones.address_hmac = consent_by_hmac.address_hmac
-        and previous_tombstones.purpose = consent_by_hmac.purpose
+    left join consent_by_hmac using (channel, address_hmac, purpose)
     where consent_by_hmac.address_hmac is null
 ),
 
@@ -132,10 +108,11 @@ final as (
         reason,
         since,
     from candidates
-    qualify row_number() over (
-        partition by channel, address_hmac, purpose
-        order by since desc, reason = 'objected' desc
-    ) = 1
+    qualify
+        row_number() over (
+            partition by channel, address_hmac, purpose
+            order by since desc, reason = 'objected' desc
+        ) = 1
 )
 
 select * from final

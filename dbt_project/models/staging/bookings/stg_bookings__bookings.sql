@@ -9,9 +9,11 @@ renamed as (
         nullif(trim(contact_id), '') as contact_id,
         ---------- addresses
         {{ normalize_email('booker_email') }} as booker_email,
-        {{ address_status('booker_email', normalize_email('booker_email')) }} as booker_email_status,
+        {{ address_status('booker_email', normalize_email('booker_email')) }}
+            as booker_email_status,
         {{ normalize_phone('booker_phone') }} as booker_phone,
-        {{ address_status('booker_phone', normalize_phone('booker_phone')) }} as booker_phone_status,
+        {{ address_status('booker_phone', normalize_phone('booker_phone')) }}
+            as booker_phone_status,
         ---------- properties
         status,
         product_type,

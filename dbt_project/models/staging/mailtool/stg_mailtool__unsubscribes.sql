@@ -6,7 +6,10 @@ with source as (select * from {{ source('mailtool', 'mailtool_unsubscribes') }})
 renamed as (
     select
         ---------- ids
-        'U-' || substr({{ sha256_hex("coalesce(email, '') || '|' || cast(unsubscribed_at as varchar) || '|' || coalesce(purpose, '')") }}, 1, 16) as unsubscribe_id,
+        'U-' || substr({{ sha256_hex(
+            "coalesce(email, '') || '|' || cast(unsubscribed_at as varchar)"
+            ~ " || '|' || coalesce(purpose, '')"
+        ) }}, 1, 16) as unsubscribe_id,
         ---------- addresses
         {{ normalize_email('email') }} as email,
         {{ address_status('email', normalize_email('email')) }} as email_status,
