@@ -40,6 +40,9 @@ def airflow_env(folders: Folders | None = None) -> dict[str, str]:
         "DO_NOT_TRACK": "1",
         "SCARF_NO_ANALYTICS": "true",
         "HYGIENE_HASH_KEY": "test-only-key",
+        # `airflow dags test` runs one task at a time: the dbt watcher sensors reschedule
+        # (dags/retention_nightly.py, SENSOR_MODES)
+        "HYGIENE_DBT_SENSOR_MODE": "reschedule",
     }
     if folders is not None:
         env |= {

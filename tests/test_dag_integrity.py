@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from airflow_runner import PROJECT_ROOT, airflow_env
@@ -56,3 +58,29 @@ def test_publish_happens_after_every_check_and_guard(dagbag):
     dag = dagbag.dags["retention_nightly"]
     upstream = dag.get_task("publish").get_flat_relative_ids(upstream=True)
     assert {"check_raw", "check_marts", "guard_deletions", "write_outputs", "write_report"} <= upstream
+
+
+def _dag_module():
+    """The module DagBag imported (under a name of its own), to call its helpers."""
+    path = str(PROJECT_ROOT / "dags" / "retention_nightly.py")
+    return next(m for m in list(sys.modules.values()) if getattr(m, "__file__", None) == path)
+
+
+def test_dbt_sensors_reschedule_under_dags_test(dagbag):
+    """`make run` and the tests use `airflow dags test`, where a deferred sensor never returns."""
+    consumers = [
+        task for task in dagbag.dags["retention_nightly"].tasks
+        if task.task_id.startswith("rules.") and "producer" not in task.task_id
+    ]
+    assert consumers
+    assert {(task.deferrable, task.mode) for task in consumers} == {(False, "reschedule")}
+
+
+def test_dbt_sensors_defer_in_the_scheduler_by_default(dagbag, monkeypatch):
+    """Reschedule mode races in the scheduler (apache/airflow#71172): deferred is the default."""
+    module = _dag_module()
+    monkeypatch.delenv("HYGIENE_DBT_SENSOR_MODE")
+    assert module.watcher_sensor_args() == {"deferrable": True}
+    monkeypatch.setenv("HYGIENE_DBT_SENSOR_MODE", "poke")
+    with pytest.raises(ValueError, match="HYGIENE_DBT_SENSOR_MODE='poke': expected one of"):
+        module.watcher_sensor_args()
