@@ -24,6 +24,8 @@ from airflow.sdk import Asset, Param, dag, get_current_context, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode
 
+from hygiene.settings import NIGHTLY_DBT_EXCLUDE, Settings
+
 DAG_ID = "retention_nightly"
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 RUN_DATE = "{{ ti.xcom_pull(task_ids='resolve_run_date') }}"
@@ -98,7 +100,6 @@ def retention_nightly():
         yesterday's lists stay published meanwhile.
         """
         from hygiene.landing import is_ready
-        from hygiene.settings import Settings
 
         return is_ready(Settings.from_env().landing(run_date))
 
@@ -110,7 +111,6 @@ def retention_nightly():
         or replaced. Ask for a new export, then clear this task.
         """
         from hygiene.nightly import verify_landing as verify
-        from hygiene.settings import Settings
 
         return verify(run_date, Settings.from_env())
 
@@ -122,7 +122,6 @@ def retention_nightly():
         export (or have it fixed), then clear this task.
         """
         from hygiene.nightly import load_raw as load
-        from hygiene.settings import Settings
 
         return load(run_date, Settings.from_env())
 
@@ -134,7 +133,6 @@ def retention_nightly():
         count far from yesterday's is usually a broken export: check it before overriding.
         """
         from hygiene.nightly import check_raw as check
-        from hygiene.settings import Settings
 
         return check(run_date, Settings.from_env(), landed, loaded)
 
@@ -148,7 +146,13 @@ def retention_nightly():
             "install_deps": False,  # no dbt packages: the hub is out of reach, macros are ours
             **watcher_sensor_args(),
         },
-        render_config=RenderConfig(load_method=LoadMode.DBT_LS),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_LS,
+            exclude=NIGHTLY_DBT_EXCLUDE,
+            # Other DAGs depend on the published files (the Assets below), never on the tables
+            # of the disposable warehouse.
+            emit_datasets=False,
+        ),
         # DuckDB allows one writing process: one `dbt build` (the producer), while each model
         # and its tests still show as their own task in the UI (README, "Execution mode").
         # dbt runs as a subprocess: in-process, its DuckDB connection outlives the task under
@@ -168,7 +172,6 @@ def retention_nightly():
         other. Nothing is published; the previous lists stay. Report it to the data team lead.
         """
         from hygiene.nightly import check_marts as check
-        from hygiene.settings import Settings
 
         return check(run_date, Settings.from_env())
 
@@ -181,7 +184,7 @@ def retention_nightly():
         """
         from hygiene.nightly import guard_deletions as guard
         from hygiene.policy import load_policy
-        from hygiene.settings import POLICY_SEED, Settings
+        from hygiene.settings import POLICY_SEED
 
         policy = load_policy(POLICY_SEED)
         return guard(run_date, Settings.from_env(), policy.deletion_hold_share)
@@ -190,7 +193,6 @@ def retention_nightly():
     def write_outputs(run_date: str, hold: dict, loaded: dict) -> dict:
         """Writes the lists into `<D>.tmp` beside the published runs (not visible yet)."""
         from hygiene.nightly import write_outputs as write
-        from hygiene.settings import Settings
 
         return write(run_date, Settings.from_env(), hold, loaded["previous_run"])
 
@@ -198,7 +200,6 @@ def retention_nightly():
     def write_report(run_date: str, checks_raw: dict, checks_marts: dict, hold: dict) -> str:
         """Writes the privacy officer's report into `<D>.tmp`."""
         from hygiene.nightly import write_report as write
-        from hygiene.settings import Settings
 
         return write(run_date, Settings.from_env(), {**checks_raw, **checks_marts}, hold)
 
@@ -212,7 +213,6 @@ def retention_nightly():
         If it fails, the previous `latest` is untouched; clear the task to retry.
         """
         from hygiene.nightly import publish_run, run_manifest
-        from hygiene.settings import Settings
 
         manifest = run_manifest(landed, loaded, {**checks_raw, **checks_marts}, hold, outputs)
         return publish_run(run_date, Settings.from_env(), manifest)
