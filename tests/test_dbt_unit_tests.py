@@ -24,6 +24,7 @@ from hygiene.settings import DBT_PROJECT_DIR, NIGHTLY_DBT_EXCLUDE, PROJECT_ROOT,
 pytestmark = pytest.mark.slow
 
 RUN_DATE = "2026-11-28"
+DBT = str(Path(sys.executable).with_name("dbt"))
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def dbt_build(tmp_path_factory) -> Path:
     target = root / "target"
     result = subprocess.run(
         [
-            str(Path(sys.executable).with_name("dbt")), "build",
+            DBT, "build",
             "--vars", json.dumps({"run_date": RUN_DATE}),
             "--target-path", str(target), "--log-path", str(root / "logs"),
         ],
@@ -66,7 +67,7 @@ def test_the_nightly_build_leaves_exactly_the_unit_tests_out(tmp_path):
     """What NIGHTLY_DBT_EXCLUDE selects is the unit tests and nothing else."""
     listed = subprocess.run(
         [
-            str(Path(sys.executable).with_name("dbt")), "--quiet", "ls",
+            DBT, "--quiet", "ls",
             "--select", *NIGHTLY_DBT_EXCLUDE, "--output", "json", "--output-keys", "resource_type",
             "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
         ],

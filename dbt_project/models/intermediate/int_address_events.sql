@@ -45,37 +45,41 @@ events_by_channel_and_purpose as (
     from events_by_channel
 ),
 
+addresses_of_contacts as (
+    select
+        contact_id,
+        channel,
+        address,
+        'crm_contact' as address_source,
+    from contact_addresses
+    union all
+    select
+        contact_id,
+        channel,
+        address,
+        'linked_booking' as address_source,
+    from linked_booking_addresses
+),
+
 consent_event_addresses as (
     select
         channel,
-        contact_addresses.address,
+        addresses_of_contacts.address,
         events.purpose,
         events.event_id,
         'consent_event' as origin,
         contact_id,
-        'crm_contact' as address_source,
+        addresses_of_contacts.address_source,
         events.action,
         events.has_proof,
         events.occurred_at,
         events.occurred_on,
     from events_by_channel_and_purpose as events
-    inner join contact_addresses using (contact_id, channel)
-    union all
-    select
-        channel,
-        linked_booking_addresses.address,
-        events.purpose,
-        events.event_id,
-        'consent_event' as origin,
-        contact_id,
-        'linked_booking' as address_source,
-        events.action,
-        events.has_proof,
-        events.occurred_at,
-        events.occurred_on,
-    from events_by_channel_and_purpose as events
-    inner join linked_booking_addresses using (contact_id, channel)
-    where events.action in ('withdraw', 'object')
+    inner join addresses_of_contacts using (contact_id, channel)
+    -- a grant reaches the CRM address only (its proof, M4); a stop every address (M2(d), M5)
+    where
+        addresses_of_contacts.address_source = 'crm_contact'
+        or events.action in ('withdraw', 'object')
 ),
 
 unsubscribe_events as (
