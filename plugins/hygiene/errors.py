@@ -11,3 +11,11 @@ class ExtractError(HygieneError):
 
 class PublishError(HygieneError):
     """The outputs could not be published; the previous `latest` is untouched."""
+
+
+class ExportError(HygieneError):
+    """The mail-tool exports are misconfigured or could not be written (CONTRACT.md)."""
+
+
+class DeliveryError(HygieneError):
+    """The exports could not be delivered to the outbox or a mail tool."""
