@@ -31,7 +31,7 @@ export AIRFLOW__USAGE_DATA_COLLECTION__ENABLED := False
 # Where a run reads and writes (CONTRACT.md "Running it"); override in the environment.
 export HYGIENE_LANDING_DIR ?= $(CURDIR)/data/landing
 export HYGIENE_OUTPUT_DIR ?= $(CURDIR)/data/output
-export HYGIENE_WAREHOUSE ?= $(CURDIR)/data/warehouse.duckdb
+export HYGIENE_WAREHOUSE_DIR ?= $(CURDIR)/data/warehouse
 HASH_KEY_FILE := $(CURDIR)/data/.hash_key
 
 .PHONY: help install browser demo run test test-fast bench ui lint clean
@@ -62,11 +62,11 @@ demo: install $(HASH_KEY_FILE)  ## generate demo extracts for today and run the 
 	$(MAKE) --no-print-directory run DATE=$(DATE)
 	python -m hygiene where --date $(DATE)
 
-# `airflow dags test` runs one task at a time: the dbt watcher sensors reschedule there instead
-# of deferring to a triggerer (README, "Execution mode").
+# `airflow dags test` in the foreground (hygiene.foreground): Airflow's output to logs/, one closing
+# line here; the dbt watcher sensors reschedule instead of deferring (README, "Execution mode").
 run: install  ## run the nightly DAG for DATE=YYYY-MM-DD in the foreground (exits non-zero on failure)
 	HYGIENE_HASH_KEY="$${HYGIENE_HASH_KEY:-$$(cat $(HASH_KEY_FILE) 2>/dev/null || true)}" \
-		HYGIENE_DBT_SENSOR_MODE=reschedule airflow dags test retention_nightly $(DATE)
+		python -m hygiene run --date $(DATE)
 
 # The report is checked in a real browser: Debian's chromium, installed when missing and we are
 # root (as CI is); otherwise those tests say they were skipped and why.
@@ -94,4 +94,4 @@ lint: install  ## ruff and sqlfluff
 		cd dbt_project && HYGIENE_WAREHOUSE="$$scratch/lint.duckdb" sqlfluff lint models
 
 clean:  ## remove generated data, the warehouse and the Airflow DB (not the outputs' history)
-	rm -rf .airflow data/landing data/warehouse.duckdb dbt_project/target dbt_project/logs
+	rm -rf .airflow data/landing data/warehouse dbt_project/target dbt_project/logs

@@ -45,10 +45,10 @@ for _name, _value in {
     os.environ.setdefault(_name, _value)
 
 from hygiene import nightly
+from hygiene.attempts import Attempt
 from hygiene.generate import generate_landing
 from hygiene.load import connect
-from hygiene.policy import load_policy
-from hygiene.settings import DBT_PROJECT_DIR, NIGHTLY_DBT_EXCLUDE, POLICY_SEED, Settings
+from hygiene.settings import DBT_PROJECT_DIR, NIGHTLY_DBT_EXCLUDE, Settings
 
 RUN_DATE = date(2025, 3, 14)
 BENCH_HASH_KEY = "bench-only-key-not-a-secret"
@@ -128,7 +128,7 @@ def measure_in_process(night: Night, name: str, action: Callable[[], Any],
     return result
 
 
-def measure_dbt(night: Night, run_date: str, settings: Settings, scratch: Path) -> Step:
+def measure_dbt(night: Night, run_date: str, attempt: Attempt, scratch: Path) -> Step:
     """`dbt build` as Cosmos runs it: a subprocess in dbt_project, the warehouse and key in env,
     without the unit tests (NIGHTLY_DBT_EXCLUDE)."""
     target = scratch / "dbt_target"
@@ -144,7 +144,7 @@ def measure_dbt(night: Night, run_date: str, settings: Settings, scratch: Path) 
     ]
     environment = {
         **os.environ,
-        "HYGIENE_WAREHOUSE": str(settings.warehouse),
+        "HYGIENE_WAREHOUSE": str(attempt.warehouse),
         "HYGIENE_HASH_KEY": os.environ.get("HYGIENE_HASH_KEY") or BENCH_HASH_KEY,
         "PYTHONPATH": os.pathsep.join(
             [str(PLUGINS), *filter(None, [os.environ.get("PYTHONPATH")])]
@@ -173,7 +173,7 @@ def measure_dbt(night: Night, run_date: str, settings: Settings, scratch: Path) 
     if not step.ok:
         print(output.read_text(errors="replace")[-3000:], flush=True)
     try:
-        step.rows = sum(_mart_rows(settings.warehouse).values())
+        step.rows = sum(_mart_rows(attempt.warehouse).values())
     except Exception as error:  # noqa: BLE001
         step.note += f" (marts not counted: {error})"
     night.steps.append(step)
@@ -211,9 +211,9 @@ def run_night(contacts: int, run_date: str, scratch: Path) -> tuple[Night, Path]
     settings = Settings(
         landing_root=scratch / "landing",
         output_root=scratch / "output",
-        warehouse=scratch / "warehouse.duckdb",
+        warehouse_dir=scratch / "warehouse",
     )
-    policy = load_policy(POLICY_SEED)
+    attempt = Attempt(settings, run_date, "bench")
     print(f"night of {run_date} at {contacts:,} contacts in {scratch}", flush=True)
 
     generated = measure_in_process(
@@ -224,44 +224,44 @@ def run_night(contacts: int, run_date: str, scratch: Path) -> tuple[Night, Path]
         in_night=False,
     )
     if generated is None:
-        return night, settings.warehouse
+        return night, attempt.warehouse
 
     landed = measure_in_process(
-        night, "verify_landing", lambda: nightly.verify_landing(run_date, settings),
+        night, "verify_landing", lambda: nightly.verify_landing(attempt),
         rows=lambda r: sum(item["announced_rows"] or 0 for item in r.values()),
         note=lambda r: f"{len(r)} files checksummed",
     )
     loaded = measure_in_process(
-        night, "load_raw", lambda: nightly.load_raw(run_date, settings),
+        night, "load_raw", lambda: nightly.load_raw(attempt),
         rows=lambda r: sum(r["rows"].values()) + sum(r["state_rows"].values()),
-        note=lambda r: f"{_megabytes(settings.warehouse):,.0f} MB warehouse",
+        note=lambda r: f"{_megabytes(attempt.warehouse):,.0f} MB warehouse",
     )
     if landed is None or loaded is None:
-        return night, settings.warehouse
+        return night, attempt.warehouse
 
     # The DAG's order: check_raw >> rules (dbt) >> check_marts >> guard_deletions.
     checks_raw = measure_in_process(
-        night, "check_raw", lambda: nightly.check_raw(run_date, settings, landed, loaded),
+        night, "check_raw", lambda: nightly.check_raw(attempt, landed, loaded),
         rows=lambda _: sum(loaded["rows"].values()), note=_checks_note,
     )
-    dbt = measure_dbt(night, run_date, settings, scratch)
+    dbt = measure_dbt(night, run_date, attempt, scratch)
     checks_marts = measure_in_process(
-        night, "check_marts", lambda: nightly.check_marts(run_date, settings),
+        night, "check_marts", lambda: nightly.check_marts(attempt),
         rows=lambda _: dbt.rows, note=_checks_note,
     )
     hold = measure_in_process(
         night, "guard_deletions",
-        lambda: nightly.guard_deletions(run_date, settings, policy.deletion_hold_share),
+        lambda: nightly.guard_deletions(attempt),
         rows=lambda h: h["contact_deletions"],
         note=lambda h: f"contact deletions; held={h['held']}",
     )
     if hold is None:
-        return night, settings.warehouse
+        return night, attempt.warehouse
     outputs = measure_in_process(
         night, "write_outputs",
-        lambda: nightly.write_outputs(run_date, settings, hold, loaded["previous_run"]),
+        lambda: nightly.write_outputs(attempt, hold, loaded),
         rows=lambda o: sum(o["rows"].values()),
-        note=lambda o: f"{len(o['rows'])} files, {_folder_mb(Path(o['folder'])):,.0f} MB",
+        note=lambda o: f"{len(o['rows'])} files, {_folder_mb(attempt.staging):,.0f} MB",
     )
     # A failed gate leaves no summary; the report and the manifest still get one to render.
     checks = {
@@ -269,17 +269,17 @@ def run_night(contacts: int, run_date: str, scratch: Path) -> tuple[Night, Path]
         **(checks_marts or {"consent_proof": {"success": False}, "marts": {"success": False}}),
     }
     measure_in_process(
-        night, "write_report", lambda: nightly.write_report(run_date, settings, checks, hold),
+        night, "write_report", lambda: nightly.write_report(attempt, checks, hold, loaded),
         note=lambda path: f"{Path(path).stat().st_size / 1e3:,.0f} kB html",
     )
     if outputs is not None:
         manifest = nightly.run_manifest(landed, loaded, checks, hold, outputs)
         measure_in_process(
-            night, "publish_run", lambda: nightly.publish_run(run_date, settings, manifest),
+            night, "publish_run", lambda: nightly.publish_run(attempt, manifest),
             rows=lambda _: None, note=lambda folder: f"published {Path(folder).name}",
         )
     _print_slowest_nodes(scratch / "dbt_target")
-    return night, settings.warehouse
+    return night, attempt.warehouse
 
 
 def _checks_note(summaries: dict) -> str:

@@ -10,8 +10,11 @@ the marketing eligibility list, the deletion list and the privacy officer's repo
 D is the run's logical date in Europe/Amsterdam, or the `run_date` param of a manual run;
 nothing reads the clock, so a rerun of D gives byte-identical lists.
 
-**When a run fails nothing is published**: the previous lists stay in place (G1). Read the
-failed task's log: its docstring below says what to do.
+**When a run fails** once the extracts are there, `publish_degraded` still publishes a degraded
+D (G5): the previous suppression list plus every objection it can read from D's extracts, no
+deletion list, `"status": "degraded"` in the manifest. The run still fails: read the failed
+task's log (its docstring below says what to do), repair, and rerun D; the good run replaces
+the degraded one.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import os
 from pathlib import Path
 
 import pendulum
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Asset, Param, TriggerRule, dag, get_current_context, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode
 
@@ -29,6 +32,8 @@ from hygiene.settings import NIGHTLY_DBT_EXCLUDE, Settings
 DAG_ID = "retention_nightly"
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 RUN_DATE = "{{ ti.xcom_pull(task_ids='resolve_run_date') }}"
+# Each attempt has a warehouse file of its own (hygiene.attempts): load_raw names it.
+WAREHOUSE = "{{ ti.xcom_pull(task_ids='load_raw')['warehouse'] }}"
 
 SUPPRESSION_LIST = Asset(name="hygiene_suppression_list")
 DELETION_LIST = Asset(name="hygiene_deletion_list")
@@ -56,6 +61,24 @@ def watcher_sensor_args() -> dict:
     return SENSOR_MODES[mode]
 
 
+def attempt_of(run_date: str, run_id: str | None = None):
+    """This run's attempt at D: its own staging folder and warehouse (hygiene.attempts)."""
+    from hygiene.attempts import Attempt
+
+    return Attempt(Settings.from_env(), run_date, run_id or get_current_context()["run_id"])
+
+
+def record_failure(context) -> None:
+    """Every task's failure callback: the journal of the attempt says which task failed and why,
+    for publish_degraded and for `make run`'s last line."""
+    from hygiene.nightly import record_failure as record
+
+    run_date = context["ti"].xcom_pull(task_ids="resolve_run_date")
+    if run_date:
+        attempt = attempt_of(run_date, context["run_id"])
+        record(attempt, context["ti"].task_id, context.get("exception"))
+
+
 PROFILE = ProfileConfig(
     profile_name="hygiene",
     target_name="warehouse",
@@ -78,7 +101,7 @@ PROFILE = ProfileConfig(
             description="D (YYYY-MM-DD); empty means the run's logical date in Amsterdam.",
         )
     },
-    default_args={"retries": 0},
+    default_args={"retries": 0, "on_failure_callback": record_failure},
     tags=["privacy", "marketing", "retention"],
 )
 def retention_nightly():
@@ -112,18 +135,19 @@ def retention_nightly():
         """
         from hygiene.nightly import verify_landing as verify
 
-        return verify(run_date, Settings.from_env())
+        return verify(attempt_of(run_date))
 
     @task
     def load_raw(run_date: str) -> dict:
-        """Loads the extracts into DuckDB with the types of CONTRACT.md, plus yesterday's state.
+        """Loads the extracts into DuckDB with the types of CONTRACT.md, plus the state after the
+        previous published run (M8, M10, G3).
 
         Fails with one message naming file, row and column for each problem (G1). Fix the
-        export (or have it fixed), then clear this task.
+        export (or have it fixed), then rerun D.
         """
         from hygiene.nightly import load_raw as load
 
-        return load(run_date, Settings.from_env())
+        return load(attempt_of(run_date))
 
     @task
     def check_raw(run_date: str, landed: dict, loaded: dict) -> dict:
@@ -134,18 +158,21 @@ def retention_nightly():
         """
         from hygiene.nightly import check_raw as check
 
-        return check(run_date, Settings.from_env(), landed, loaded)
+        return check(attempt_of(run_date), landed, loaded)
 
     rules = DbtTaskGroup(
         group_id="rules",
         # dbt
-        project_config=ProjectConfig(DBT_PROJECT),
+        project_config=ProjectConfig(
+            DBT_PROJECT,
+            # the attempt's own warehouse file (templated at run time; `dbt ls` at parse time
+            # only reads the project and never opens it)
+            env_vars={"HYGIENE_WAREHOUSE": WAREHOUSE},
+            install_dbt_deps=False,  # no dbt packages: the hub is out of reach, macros are ours
+        ),
         profile_config=PROFILE,
-        operator_args={
-            "vars": {"run_date": RUN_DATE},
-            "install_deps": False,  # no dbt packages: the hub is out of reach, macros are ours
-            **watcher_sensor_args(),
-        },
+        # D, at run time only (`dbt ls` would render the template)
+        operator_args={"vars": {"run_date": RUN_DATE}, **watcher_sensor_args()},
         render_config=RenderConfig(
             load_method=LoadMode.DBT_LS,
             exclude=NIGHTLY_DBT_EXCLUDE,
@@ -169,53 +196,66 @@ def retention_nightly():
         """Great Expectations suites `consent_proof` (M4) and `marts` (lists consistent).
 
         Fails when a decision rests on a grant without proof, or the lists contradict each
-        other. Nothing is published; the previous lists stay. Report it to the data team lead.
+        other. Only the degraded update is published (G5). Report it to the data team lead.
         """
         from hygiene.nightly import check_marts as check
 
-        return check(run_date, Settings.from_env())
+        return check(attempt_of(run_date))
 
     @task
     def guard_deletions(run_date: str) -> dict:
         """G2: holds a deletion list that is too large for a person's approval.
 
         Never fails on a large list: the hold is recorded and everything else is published.
-        Approve with `python -m hygiene approve-deletions --date D` after review.
+        Approve with `hygiene approve-deletions --date D --by NAME` after review.
         """
         from hygiene.nightly import guard_deletions as guard
-        from hygiene.policy import load_policy
-        from hygiene.settings import POLICY_SEED
 
-        policy = load_policy(POLICY_SEED)
-        return guard(run_date, Settings.from_env(), policy.deletion_hold_share)
+        return guard(attempt_of(run_date))
 
     @task
     def write_outputs(run_date: str, hold: dict, loaded: dict) -> dict:
-        """Writes the lists into `<D>.tmp` beside the published runs (not visible yet)."""
+        """Writes the lists, the mail-tool exports, the review files and the state after D into
+        the attempt's staging folder (not visible yet)."""
         from hygiene.nightly import write_outputs as write
 
-        return write(run_date, Settings.from_env(), hold, loaded["previous_run"])
+        return write(attempt_of(run_date), hold, loaded)
 
     @task
-    def write_report(run_date: str, checks_raw: dict, checks_marts: dict, hold: dict) -> str:
-        """Writes the privacy officer's report into `<D>.tmp`."""
+    def write_report(
+        run_date: str, checks_raw: dict, checks_marts: dict, hold: dict, loaded: dict
+    ) -> str:
+        """Writes the privacy officer's report into the attempt's staging folder."""
         from hygiene.nightly import write_report as write
 
-        return write(run_date, Settings.from_env(), {**checks_raw, **checks_marts}, hold)
+        return write(attempt_of(run_date), {**checks_raw, **checks_marts}, hold, loaded)
 
     @task(outlets=[SUPPRESSION_LIST, DELETION_LIST, PRIVACY_REPORT])
     def publish(
         run_date: str, landed: dict, loaded: dict, checks_raw: dict, checks_marts: dict,
         hold: dict, outputs: dict, report: str,
     ) -> str:
-        """Writes `run_manifest.json` last, renames `<D>.tmp` to `<D>`, points `latest` at it.
+        """Writes `run_manifest.json` last, swaps D's run and state into place, points `latest`
+        at it, and prunes what old runs need not keep any longer (G6).
 
-        If it fails, the previous `latest` is untouched; clear the task to retry.
+        If it fails, the previous `latest` is untouched; rerun D.
         """
         from hygiene.nightly import publish_run, run_manifest
 
         manifest = run_manifest(landed, loaded, {**checks_raw, **checks_marts}, hold, outputs)
-        return publish_run(run_date, Settings.from_env(), manifest)
+        return publish_run(attempt_of(run_date), manifest)
+
+    @task(trigger_rule=TriggerRule.ONE_FAILED, outlets=[SUPPRESSION_LIST, PRIVACY_REPORT])
+    def publish_degraded(run_date: str) -> None:
+        """G5: when any task failed once the extracts are there, publishes a degraded D: the
+        previous suppression list plus every objection still readable from D's extracts, the
+        previous eligibility list less those addresses, no deletion list, `"status":
+        "degraded"`. Then it fails itself, saying which task failed first and what was
+        published, so that the run ends failed: repair what that task names, then rerun D.
+        """
+        from hygiene.nightly import publish_degraded as degrade
+
+        degrade(attempt_of(run_date))
 
     run_date = resolve_run_date()
     ready = wait_for_extracts(run_date)
@@ -225,12 +265,16 @@ def retention_nightly():
     checks_marts = check_marts(run_date)
     hold = guard_deletions(run_date)
     outputs = write_outputs(run_date, hold, loaded)
-    report = write_report(run_date, checks_raw, checks_marts, hold)
+    report = write_report(run_date, checks_raw, checks_marts, hold, loaded)
 
     ready >> landed >> loaded
     checks_raw >> rules >> checks_marts >> hold
     outputs >> report
-    publish(run_date, landed, loaded, checks_raw, checks_marts, hold, outputs, report)
+    published = publish(run_date, landed, loaded, checks_raw, checks_marts, hold, outputs, report)
+    # After every other task, so that it runs whichever of them failed.
+    [ready, landed, loaded, checks_raw, rules, checks_marts, hold, outputs, report, published] >> (
+        publish_degraded(run_date)
+    )
 
 
 retention_nightly()

@@ -18,7 +18,7 @@ DAG_ID = "retention_nightly"
 class Folders:
     landing_root: Path
     output_root: Path
-    warehouse: Path
+    warehouse_dir: Path
 
 
 def airflow_env(folders: Folders | None = None) -> dict[str, str]:
@@ -43,12 +43,14 @@ def airflow_env(folders: Folders | None = None) -> dict[str, str]:
         # `airflow dags test` runs one task at a time: the dbt watcher sensors reschedule
         # (dags/retention_nightly.py, SENSOR_MODES)
         "HYGIENE_DBT_SENSOR_MODE": "reschedule",
+        # one process runs the whole attempt: a dead process means a killed run (hygiene.attempts)
+        "HYGIENE_FOREGROUND": "1",
     }
     if folders is not None:
         env |= {
             "HYGIENE_LANDING_DIR": str(folders.landing_root),
             "HYGIENE_OUTPUT_DIR": str(folders.output_root),
-            "HYGIENE_WAREHOUSE": str(folders.warehouse),
+            "HYGIENE_WAREHOUSE_DIR": str(folders.warehouse_dir),
         }
     return env
 

@@ -21,6 +21,8 @@ import json
 import os
 from pathlib import Path
 
+from hygiene.report import write_report
+
 D = "2026-11-28"
 
 ADDRESS_DECISIONS = (
@@ -124,7 +126,7 @@ def write_run(output_root: Path, day: str = D, *, held: bool = False, explain: b
         (folder / "deletion_list.csv").write_text(DELETION_ROWS[0] + "\n")
     else:
         (folder / "deletion_list.csv").write_text(deletion_list)
-    (folder / "privacy_report.html").write_text("<html></html>\n")
+    write_report(folder, report_facts(day, held=held))
     if explain:
         (folder / "explain").mkdir()
         for name, lines in EXPLAIN_TABLES.items():
@@ -153,6 +155,25 @@ def write_run(output_root: Path, day: str = D, *, held: bool = False, explain: b
         link.unlink()
     os.symlink(newest, link, target_is_directory=True)
     return folder
+
+
+def report_facts(day: str, *, held: bool) -> dict:
+    """The facts of a report of this run (hygiene.report): counts only."""
+    return {
+        "status": "held" if held else "published",
+        "run_date": day,
+        "policy": {"version": "p0licy", "overdue_deletion_days": 30, "settings": []},
+        "checks": {},
+        "hold": {"held": held, "reason": "1 of 3 contacts (33.3%) are due for deletion"},
+        "extracts": {},
+        "deletions": [
+            {"subject_type": "booking", "action": "delete", "rule": "R5", "subjects": 1},
+            {"subject_type": "booking", "action": "minimize", "rule": "R3", "subjects": 1},
+            {"subject_type": "contact", "action": "delete", "rule": "R7", "subjects": 1},
+        ],
+        **{section: [] for section in ("suppression", "eligibility", "customers",
+                                       "invalid_addresses", "booking_links", "overdue_deletions")},
+    }
 
 
 def read_rows(path: Path) -> list[dict]:

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 import stat
+from datetime import UTC, datetime
 
 import pytest
 
-from hygiene.approve import ApprovalRefused, approve_deletions
+from hygiene.approve import ApprovalRefused, approve_deletions, held_list
 from hygiene.landing import sha256_of
 from hygiene.runs import RunNotFound
 from published_run import DELETION_ROWS, D, read_rows, write_run
@@ -33,7 +34,7 @@ def test_g2_approval_publishes_the_held_list_and_records_its_checksum(tmp_path):
     hold = manifest["deletion_hold"]
     assert hold["held"] is True and hold["approved"] is True
     assert hold["approved_by"] == "Privacy Officer"
-    assert hold["approved_at"].endswith("+00:00")  # UTC, an audit fact only
+    assert hold["approved_at"].endswith(("+01:00", "+02:00"))  # Europe/Amsterdam
     assert hold["reason"].startswith("1 of 3 contacts")  # the hold itself is kept
     assert manifest["outputs"]["sha256"]["deletion_list.csv"] == sha256_of(folder / "deletion_list.csv")
     assert manifest["outputs"]["rows"]["deletion_list.csv"] == len(DELETION_ROWS) - 1 == approval.rows
@@ -68,3 +69,40 @@ def test_g2_approval_needs_a_name(tmp_path):
     write_run(tmp_path / "out", held=True)
     with pytest.raises(ApprovalRefused, match="--by NAME"):
         approve_deletions(tmp_path / "out", D, "  ")
+
+
+def test_g2_approval_is_recorded_at_the_time_in_amsterdam(tmp_path):
+    write_run(tmp_path / "out", held=True)
+    summer = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
+    approval = approve_deletions(tmp_path / "out", D, "Privacy Officer", now=summer)
+    assert approval.approved_at == "2026-07-01T12:00:00+02:00"
+
+
+def test_g2_approval_renders_the_report_again_without_the_hold(tmp_path):
+    folder = write_run(tmp_path / "out", held=True)
+    assert "Held for approval (G2)" in (folder / "privacy_report.html").read_text()
+    approve_deletions(tmp_path / "out", D, "Privacy Officer")
+    report = (folder / "privacy_report.html").read_text()
+    assert "Held for approval" not in report
+    assert "approved by Privacy Officer at" in report
+    manifest = manifest_of(folder)
+    assert manifest["status"] == "published"
+    assert manifest["outputs"]["sha256"]["privacy_report.html"] == sha256_of(folder / "privacy_report.html")
+
+
+def test_g3_an_approval_is_remembered_in_the_state_for_overdue_deletions(tmp_path):
+    write_run(tmp_path / "out", held=True)
+    approve_deletions(tmp_path / "out", D, "Privacy Officer")
+    remembered = tmp_path / "out" / "state" / "approved" / f"{D}.csv"
+    assert [r["subject_id"] for r in read_rows(remembered)] == ["B12", "B99", "C2"]
+
+
+def test_g2_held_list_is_counted_by_rule_and_subject_for_the_person_who_approves(tmp_path):
+    write_run(tmp_path / "out", held=True)
+    held = held_list(tmp_path / "out", D)
+    assert held.rows == 3
+    assert held.rows_by_rule == {("booking", "minimize", "R3"): 1, ("booking", "delete", "R5"): 1,
+                                 ("contact", "delete", "R7"): 1}
+    text = "\n".join(held.lines())
+    assert "It has 3 rows about 2 bookings, 1 contacts:" in text
+    assert "A row is one subject and one action" in text

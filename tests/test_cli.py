@@ -45,7 +45,7 @@ def test_g2_where_says_the_deletion_list_is_held_and_how_to_approve(output_root,
 
 def test_g2_where_after_approval_names_who_approved(output_root, capsys):
     write_run(output_root, held=True)
-    assert main(["approve-deletions", "--date", D, "--by", "Privacy Officer"]) == 0
+    assert main(["approve-deletions", "--date", D, "--by", "Privacy Officer", "--yes"]) == 0
     capsys.readouterr()
     assert main(["where"]) == 0
     out = capsys.readouterr().out
@@ -100,19 +100,41 @@ def test_explain_without_an_output_folder_names_hygiene_output_dir(output_root, 
 
 def test_g2_approve_deletions_prints_what_it_did_and_refuses_twice(output_root, capsys):
     folder = write_run(output_root, held=True)
-    assert main(["approve-deletions", "--date", D, "--by", "Privacy Officer"]) == 0
+    assert main(["approve-deletions", "--date", D, "--by", "Privacy Officer", "--yes"]) == 0
     out = capsys.readouterr().out
     assert f"Deletion list of {D} approved by Privacy Officer" in out
     assert f"3 rows are now {folder.resolve() / 'deletion_list.csv'}" in out
-    assert main(["approve-deletions", "--date", D]) == 1
+    assert main(["approve-deletions", "--date", D, "--by", "Someone Else", "--yes"]) == 1
     assert "approved already" in capsys.readouterr().err
     assert json.loads((folder / "run_manifest.json").read_text())["deletion_hold"]["approved_by"] == "Privacy Officer"
 
 
-def test_g2_approve_deletions_defaults_to_the_login_name(output_root, capsys, monkeypatch):
-    import getpass
+def test_g2_approve_deletions_needs_the_name_of_who_approves(output_root, capsys):
+    write_run(output_root, held=True)
+    with pytest.raises(SystemExit):
+        main(["approve-deletions", "--date", D, "--yes"])
+    assert "--by" in capsys.readouterr().err
 
-    monkeypatch.setattr(getpass, "getuser", lambda: "jdevries")
+
+def test_g2_approve_deletions_shows_the_counts_and_asks_first(output_root, capsys, monkeypatch):
     folder = write_run(output_root, held=True)
-    assert main(["approve-deletions", "--date", D]) == 0
-    assert json.loads((folder / "run_manifest.json").read_text())["deletion_hold"]["approved_by"] == "jdevries"
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+    assert main(["approve-deletions", "--date", D, "--by", "Privacy Officer"]) == 1
+    out = capsys.readouterr().out
+    assert "It has 3 rows about 2 bookings, 1 contacts:" in out
+    assert "contact delete (R7)" in out
+    assert "Approve it as Privacy Officer?" in out
+    assert not json.loads((folder / "run_manifest.json").read_text())["deletion_hold"].get("approved")
+
+    monkeypatch.setattr("builtins.input", lambda prompt: "yes")
+    assert main(["approve-deletions", "--date", D, "--by", "Privacy Officer"]) == 0
+    assert json.loads((folder / "run_manifest.json").read_text())["deletion_hold"]["approved"]
+
+
+def test_g2_approve_deletions_without_a_terminal_needs_yes(output_root, capsys, monkeypatch):
+    folder = write_run(output_root, held=True)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert main(["approve-deletions", "--date", D, "--by", "Privacy Officer"]) == 1
+    assert "run it with --yes" in capsys.readouterr().err
+    assert not json.loads((folder / "run_manifest.json").read_text())["deletion_hold"].get("approved")

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from hygiene import nightly
+from hygiene.attempts import Attempt
 from hygiene.generate import generate_landing
 from hygiene.settings import DBT_PROJECT_DIR, NIGHTLY_DBT_EXCLUDE, PROJECT_ROOT, Settings
 
@@ -31,9 +32,11 @@ DBT = str(Path(sys.executable).with_name("dbt"))
 def dbt_build(tmp_path_factory) -> Path:
     """`dbt build` with the unit tests; returns its target folder."""
     root = tmp_path_factory.mktemp("dbt_unit")
-    settings = Settings(root / "landing", root / "output", root / "warehouse.duckdb")
+    settings = Settings(root / "landing", root / "output", root / "warehouse")
     generate_landing(settings.landing(RUN_DATE), date.fromisoformat(RUN_DATE), 50)
-    nightly.load_raw(RUN_DATE, settings)
+    attempt = Attempt(settings, RUN_DATE, "dbt-unit-tests")
+    attempt.start()
+    nightly.load_raw(attempt)
     target = root / "target"
     result = subprocess.run(
         [
@@ -44,7 +47,7 @@ def dbt_build(tmp_path_factory) -> Path:
         cwd=DBT_PROJECT_DIR, capture_output=True, text=True, check=False,
         env={
             **os.environ,
-            "HYGIENE_WAREHOUSE": str(settings.warehouse),
+            "HYGIENE_WAREHOUSE": str(attempt.warehouse),
             "HYGIENE_HASH_KEY": "test-only-key",
             "PYTHONPATH": str(PROJECT_ROOT / "plugins"),  # the DuckDB plugin hygiene.dbt_udfs
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",

@@ -45,16 +45,13 @@ ALL_SUPPRESSED = sorted({row[1] for row in ROWS if row[0] == "email"})
 def publish_run(
     output_root: Path, day: str = D, *, rows=ROWS, tools=tuple(FORMATS), status="published"
 ) -> Path:
-    """A run published as publish.py does it, with exports, and `latest` -> `current` -> D."""
-    folder = publish.start_staging(output_root, day)
+    """A run published as the night does it, with exports: `latest` -> D -> its version."""
+    folder = output_root / ".staging" / day
+    folder.mkdir(parents=True)
     write_suppression_list(folder / "suppression_list.csv", rows)
     (folder / "deletion_list.csv").write_text("subject_type,subject_id\n")
     write_exports(folder / "suppression_list.csv", folder, tools)
-    published = publish.finalize(folder, output_root, day, {"run_date": day, "status": status})
-    for link, target in (("current", day), ("latest", "current")):  # a link to a link
-        (output_root / link).unlink(missing_ok=True)
-        (output_root / link).symlink_to(target)
-    return published
+    return publish.release(folder, output_root, day, {"run_date": day, "status": status})
 
 
 def outbox_files(outbox: Path) -> dict[str, tuple[bytes, int]]:
@@ -89,7 +86,7 @@ def test_the_latest_run_is_found_through_a_chain_of_links(output_root):
     exports = find_exports(output_root)
 
     assert exports.run_date == D
-    assert exports.folder == (output_root / D).resolve()
+    assert exports.folder.resolve() == (output_root / D).resolve()
     assert exports.status == "published"
     assert sorted(f.removeprefix("exports/") for f in exports.files()) == EXPORT_NAMES
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from hygiene.explain import ExplainTablesMissing, UnknownSubject, explain, normalize_address
+from hygiene.explain import ExplainTablesMissing, UnknownSubject, explain
 from hygiene.runs import RunNotFound, find_run
 from hygiene.settings import DBT_PROJECT_DIR
+from hygiene.sql_macros import normalize_address
 from published_run import D, write_run
 
 

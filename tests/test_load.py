@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hygiene.errors import ExtractError
-from hygiene.load import connect, load_extracts, load_state
+from hygiene.load import connect, load_extracts
 
 CONTACTS_HEADER = "contact_id,email,phone,first_name,last_name,created_at,signup_source,legal_hold"
 BOOKINGS_HEADER = (
@@ -129,20 +129,3 @@ def test_decimal_comma_and_dates_load_typed(tmp_path):
     with connect(tmp_path / "wh.duckdb") as db:
         amount, returns = db.execute("select total_amount, return_date from raw.bookings").fetchone()
     assert (float(amount), str(returns)) == (1234.5, "2024-05-10")
-
-
-def test_m8_state_keeps_only_objections_and_withdrawals_of_the_previous_run(tmp_path):
-    previous = tmp_path / "2026-11-27"
-    (previous / "state").mkdir(parents=True)
-    (previous / "suppression_list.csv").write_text(
-        "channel,address,address_sha256,purpose,reason,since\n"
-        "email,a@example.nl,x,offers,objected,2026-01-01\n"
-        "email,b@example.nl,y,offers,no_basis,\n"
-        "sms,+31612345678,z,all,withdrawn,2026-02-01\n"
-    )
-    (previous / "state" / "tombstones.csv").write_text(
-        "channel,address_hmac,purpose,reason,since\nemail,abc,offers,objected,2025-01-01\n"
-    )
-    counts = load_state(previous, tmp_path / "wh.duckdb")
-    assert counts == {"previous_suppressions": 2, "tombstones": 1}
-    assert load_state(None, tmp_path / "wh2.duckdb") == {"previous_suppressions": 0, "tombstones": 0}

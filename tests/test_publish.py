@@ -1,9 +1,11 @@
-"""Publishing (CONTRACT.md "Output"): atomic, `latest` forward only, delta against the last run."""
+"""Publishing (CONTRACT.md "Output"): atomic, `latest` forward only, delta against the last run,
+a degraded night never over a good one (G5)."""
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import stat
 from pathlib import Path
 
@@ -67,11 +69,22 @@ def warehouse(tmp_path) -> Path:
     return path
 
 
-def publish_day(output_root: Path, warehouse: Path, day: str, *, hold: bool = False) -> Path:
-    folder = publish.start_staging(output_root, day)
+def stage_day(output_root: Path, warehouse: Path, day: str, *, hold: bool = False):
+    folder = output_root / ".staging" / day
+    folder.mkdir(parents=True)
     previous = publish.previous_run(output_root, day)
-    rows = publish.write_lists(warehouse, folder, previous, hold_deletions=hold)
-    return publish.finalize(folder, output_root, day, {"outputs": {"rows": rows}})
+    return folder, publish.write_lists(warehouse, folder, previous, hold_deletions=hold)
+
+
+def publish_day(
+    output_root: Path, warehouse: Path, day: str, *, hold: bool = False, status: str = "published"
+) -> Path:
+    folder, rows = stage_day(output_root, warehouse, day, hold=hold)
+    return publish.release(folder, output_root, day, {"status": status, "outputs": {"rows": rows}})
+
+
+def versions(output_root: Path) -> list[str]:
+    return sorted(p.name for p in (output_root / ".versions").iterdir())
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -105,20 +118,23 @@ def test_rerun_of_the_same_day_is_byte_identical(tmp_path, warehouse):
     before = {p.name: p.read_bytes() for p in first.rglob("*") if p.is_file()}
     second = publish_day(tmp_path / "out", warehouse, "2026-11-28")
     assert {p.name: p.read_bytes() for p in second.rglob("*") if p.is_file()} == before
-    assert not (tmp_path / "out" / "2026-11-28.tmp").exists()
+    # the replaced version is gone, nothing half-written is left beside the published runs
+    assert len(versions(tmp_path / "out")) == 1
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) == [
+        "2026-11-28", "latest"]
 
 
 def test_backfill_of_an_older_day_does_not_move_latest_back(tmp_path, warehouse):
     publish_day(tmp_path / "out", warehouse, "2026-11-28")
     publish_day(tmp_path / "out", warehouse, "2026-11-20")
-    assert (tmp_path / "out" / "latest").resolve().name == "2026-11-28"
+    assert os.readlink(tmp_path / "out" / "latest") == "2026-11-28"
 
 
 def test_g1_an_unfinished_staging_folder_is_never_the_previous_run(tmp_path, warehouse):
     publish_day(tmp_path / "out", warehouse, "2026-11-27")
-    publish.start_staging(tmp_path / "out", "2026-11-28")  # a run that failed before publishing
+    stage_day(tmp_path / "out", warehouse, "2026-11-28")  # a run that failed before publishing
     assert publish.previous_run(tmp_path / "out", "2026-11-29").name == "2026-11-27"
-    assert (tmp_path / "out" / "latest").resolve().name == "2026-11-27"
+    assert os.readlink(tmp_path / "out" / "latest") == "2026-11-27"
 
 
 def test_delta_lists_added_and_removed_against_the_previous_run(tmp_path, warehouse):
@@ -155,3 +171,47 @@ def test_explain_tables_are_published_owner_only_for_explain_to_read(tmp_path, w
     manifest = json.loads((published / "run_manifest.json").read_text())
     assert manifest["outputs"]["rows"]["explain/contacts.csv"] == 2
     assert "explain/address_decisions.csv" in manifest["outputs"]["sha256"]
+
+
+def test_published_runs_are_links_to_complete_versions(tmp_path, warehouse):
+    published = publish_day(tmp_path / "out", warehouse, "2026-11-28")
+    assert published.is_symlink() and not Path(os.readlink(published)).is_absolute()
+    assert os.readlink(tmp_path / "out" / "latest") == "2026-11-28"
+    assert (published / "run_manifest.json").is_file()
+
+
+def test_g5_a_degraded_night_is_never_published_over_a_good_run_of_the_same_day(tmp_path, warehouse):
+    good = publish_day(tmp_path / "out", warehouse, "2026-11-28")
+    before = (good / "run_manifest.json").read_bytes()
+    with pytest.raises(publish.PublishError, match="already a complete run of 2026-11-28"):
+        publish_day(tmp_path / "out", warehouse, "2026-11-28", status="degraded")
+    assert (good / "run_manifest.json").read_bytes() == before
+
+
+def test_g5_a_good_rerun_replaces_the_degraded_night(tmp_path, warehouse):
+    publish_day(tmp_path / "out", warehouse, "2026-11-28", status="degraded")
+    published = publish_day(tmp_path / "out", warehouse, "2026-11-28")
+    assert json.loads((published / "run_manifest.json").read_text())["status"] == "published"
+    assert len(versions(tmp_path / "out")) == 1
+
+
+def test_a_run_published_before_versions_existed_is_replaced_atomically(tmp_path, warehouse):
+    old = tmp_path / "out" / "2026-11-28"
+    old.mkdir(parents=True)
+    (old / "run_manifest.json").write_text('{"run_date": "2026-11-28"}')
+    published = publish_day(tmp_path / "out", warehouse, "2026-11-28")
+    assert published.is_symlink()
+    assert "status" in json.loads((published / "run_manifest.json").read_text())
+    assert len(versions(tmp_path / "out")) == 1
+
+
+def test_a_version_no_link_names_is_removed_as_left_by_a_killed_run(tmp_path, warehouse):
+    from hygiene.publish import layout
+
+    publish_day(tmp_path / "out", warehouse, "2026-11-28")
+    orphan = tmp_path / "out" / ".versions" / "2026-11-29~deadbeef00"
+    orphan.mkdir()  # moved in, killed before its link was swapped
+    with layout.locked(tmp_path / "out"):
+        removed = layout.remove_unlinked_versions(tmp_path / "out")
+    assert removed == [orphan] and not orphan.exists()
+    assert (tmp_path / "out" / "latest" / "run_manifest.json").is_file()

@@ -235,12 +235,15 @@ def test_raw_extracts_gate_names_expectation_and_count(warehouse, tmp_path, stat
     failed = [r for r in outcome.failed_critical
               if r.frame == frame and r.expectation == expectation]
     assert failed, message
-    assert f"raw_extracts/{frame}: {expectation} on {failed[0].column}" in message
+    # named by the extract's file and column, never by the suite's asset name
+    assert f"{frame}.csv, column {failed[0].column}: " in message
+    assert f"{expectation}]" in message
     if count is None:
         assert "column is missing" in message
     else:
         assert failed[0].unexpected_count == count
-        assert f"unexpected count {count}" in message
+        assert f"{count} row(s) break it (first rows " in message
+        assert len(failed[0].first_rows) == min(count, 5)
 
 
 def test_g1_row_count_must_equal_the_manifest(good_warehouse, tmp_path):
@@ -249,7 +252,8 @@ def test_g1_row_count_must_equal_the_manifest(good_warehouse, tmp_path):
     message = gate_message(outcome)
     [failed] = outcome.failed_critical
     assert (failed.frame, failed.expectation) == ("crm_contacts", "expect_table_row_count_to_equal")
-    assert "observed 3, expected 4" in message
+    assert "crm_contacts.csv: " in message and "observed 3, expected 4" in message
+    assert "The file has 3 rows, extract_manifest.json announces 4: it was truncated" in message
 
 
 def test_g1_a_crm_export_half_its_usual_size_fails(good_warehouse, tmp_path):
@@ -258,8 +262,11 @@ def test_g1_a_crm_export_half_its_usual_size_fails(good_warehouse, tmp_path):
     message = gate_message(outcome)
     [failed] = outcome.failed_critical
     assert failed.expectation == "expect_table_row_count_to_be_between"
-    assert "raw_extracts/crm_contacts" in message
+    assert "crm_contacts.csv: " in message
     assert "observed 3, expected between 5 and 7" in message
+    # how far it moved, and the setting that would accept it
+    assert ("The file has 3 rows against 6 in the previous run: more than HYGIENE_VOLUME_BAND=0.3 "
+            "apart. If the export is right, rerun with HYGIENE_VOLUME_BAND=0.5 to accept it.") in message
 
 
 def test_first_run_without_manifest_or_history_skips_row_count_checks(good_warehouse, tmp_path):
@@ -298,9 +305,8 @@ def test_m4_consent_decision_resting_on_an_unproven_grant_fails(warehouse, tmp_p
     [failed] = outcome.failed_critical
     assert failed.frame == "consent_decisions_without_proof" and failed.rule == "M4"
     assert failed.unexpected_count == 1
-    assert ("consent_proof/consent_decisions_without_proof: expect_table_row_count_to_equal"
-            in message)
-    assert "unexpected count 1" in message
+    assert "consent_proof/consent_decisions_without_proof: " in message
+    assert "1 row(s) break it [critical M4, consent_proof expect_table_row_count_to_equal]" in message
 
 
 def test_m4_decision_evidence_that_is_not_a_staged_grant_fails(warehouse, tmp_path):
@@ -424,9 +430,9 @@ def test_marts_gate_names_expectation_and_count(warehouse, tmp_path, statements,
     assert len(failed) == 1, message
     assert failed[0].unexpected_count == count, message
     result = failed[0]
-    on_column = f" on {result.column}" if result.column else ""
-    assert (f"marts/{frame}: {result.expectation}{on_column} [critical {result.rule}] "
-            f"{result.description}: unexpected count {count}") in message
+    on_column = f", column {result.column}" if result.column else ""
+    assert (f"marts/{frame}{on_column}: {result.description}: {count} row(s) break it "
+            f"[critical {result.rule}, marts {result.expectation}]") in message
 
 
 def test_missing_mart_fails_closed_naming_the_table(warehouse, tmp_path):
@@ -489,7 +495,8 @@ def test_gate_message_lists_every_failed_critical_check_of_every_suite(warehouse
                      "update marts.deletion_list set due_date = date '2030-01-01'")
     outcomes = [run("raw_extracts", path, tmp_path), run("marts", path, tmp_path)]
     message = gate_message(*outcomes)
-    assert "raw_extracts/bookings: expect_column_values_to_be_in_set on status" in message
-    assert "marts/deletions_not_yet_due: expect_table_row_count_to_equal" in message
-    assert "unexpected count 3" in message
+    assert "bookings.csv, column status: " in message
+    assert "raw_extracts expect_column_values_to_be_in_set]" in message
+    assert "marts/deletions_not_yet_due: " in message
+    assert "3 row(s) break it" in message
     assert message.count("\n  - ") == 2

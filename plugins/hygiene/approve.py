@@ -1,30 +1,67 @@
 """G2 approval: after a person reviewed D's held deletion list, make it D's `deletion_list.csv`.
 
-The held list is copied into place atomically (a temporary file, then `os.replace`), and
-`run_manifest.json` records the approval with the new checksum and row count, written last and
-atomically too: a reader sees either the held run or the approved one, never half of it. The
-held copy stays under `held/` as the record of what was reviewed.
+Holding the output folder's lock, the held list is copied into place atomically (a temporary
+file, then `os.replace`), the report is rendered again so that it no longer says "held", the
+state remembers the approval (G3 counts from it), and `run_manifest.json` records who approved
+when (Europe/Amsterdam) with the list's new checksum, written last and atomically too: a reader
+sees either the held run or the approved one, never half of it. The held copy stays under
+`held/` as the record of what was reviewed. A second approval of the same D is refused.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import os
+from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from hygiene import state
 from hygiene.errors import HygieneError
 from hygiene.landing import sha256_of
-from hygiene.publish import HELD_DELETION_LIST, MANIFEST_FILE
+from hygiene.publish import HELD_DELETION_LIST, MANIFEST_FILE, PUBLISHED, layout, write_manifest
+from hygiene.report import rewrite_report
 from hygiene.runs import DELETION_LIST_FILE, PublishedRun, find_run
 
-_OWNER_ONLY_FILE = 0o600
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 class ApprovalRefused(HygieneError):
     """There is nothing to approve for D, or it was approved already."""
+
+
+@dataclass(frozen=True)
+class HeldList:
+    """What a person approves: the held list of D, counted by rule and by subject."""
+
+    run: PublishedRun
+    rows: int
+    rows_by_rule: dict[tuple[str, str, str], int]  # (subject_type, action, rule) -> rows
+    subjects: dict[str, int]  # subject_type -> distinct ids
+
+    def lines(self) -> list[str]:
+        hold = self.run.deletion_hold
+        lines = [
+            (f"The deletion list of {self.run.run_date} is held for approval (G2): "
+            f"{hold.get('reason') or 'it is larger than usual'}."),
+            f"It has {self.rows:,} rows about {self._subject_words()}:",
+            *(
+                f"  {rows:>9,}  {subject_type} {action} ({rule})"
+                for (subject_type, action, rule), rows in sorted(self.rows_by_rule.items())
+            ),
+            "A row is one subject and one action: a booking can be listed twice (minimize by R3,",
+            "delete by R4), and a contact's consent events are listed on their own (R10).",
+            f"The list itself: {self.run.held_deletion_list}",
+        ]
+        return lines
+
+    def _subject_words(self) -> str:
+        words = {"contact": "contacts", "booking": "bookings", "consent_event": "consent events"}
+        return ", ".join(
+            f"{count:,} {words.get(kind, kind)}" for kind, count in sorted(self.subjects.items())
+        )
 
 
 @dataclass(frozen=True)
@@ -37,36 +74,61 @@ class Approval:
     approved_at: str
 
 
-def approve_deletions(output_root: Path, run_date: str, approved_by: str) -> Approval:
+def held_list(output_root: Path, run_date: str) -> HeldList:
+    """D's held deletion list, counted for the person who is to approve it."""
+    run = find_run(output_root, run_date)
+    _check_approvable(run)
+    by_rule: Counter = Counter()
+    subjects: dict[str, set[str]] = {}
+    with run.held_deletion_list.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            by_rule[(row["subject_type"], row["action"], row["rule"])] += 1
+            subjects.setdefault(row["subject_type"], set()).add(row["subject_id"])
+    return HeldList(
+        run=run,
+        rows=sum(by_rule.values()),
+        rows_by_rule=dict(by_rule),
+        subjects={kind: len(ids) for kind, ids in subjects.items()},
+    )
+
+
+def approve_deletions(
+    output_root: Path, run_date: str, approved_by: str, *, now: datetime | None = None
+) -> Approval:
     """Publish D's held deletion list as D's `deletion_list.csv` and record who approved it."""
     if not approved_by.strip():
         raise ApprovalRefused("Say who approves the deletion list: --by NAME.")
-    run = find_run(output_root, run_date)
-    _check_approvable(run)
-    held = run.held_deletion_list
-    target = run.folder / DELETION_LIST_FILE
-    _atomic_write_bytes(target, held.read_bytes())
-    rows = _data_rows(target)
-    checksum = sha256_of(target)
+    with layout.locked(output_root):
+        run = find_run(output_root, run_date)
+        _check_approvable(run)
+        target = run.folder / DELETION_LIST_FILE
+        _atomic_write_bytes(target, run.held_deletion_list.read_bytes())
+        rows = _data_rows(target)
+        checksum = sha256_of(target)
 
-    # The one clock reading in the package: when the approval happened is an audit fact about a
-    # person's act, not an input to any decision, so a rerun of D still gives the same lists.
-    approved_at = datetime.now(UTC).isoformat(timespec="seconds")
-    manifest = run.manifest
-    outputs = manifest.setdefault("outputs", {})
-    outputs.setdefault("rows", {})[DELETION_LIST_FILE] = rows
-    outputs.setdefault("sha256", {})[DELETION_LIST_FILE] = checksum
-    manifest["deletion_hold"] = {
-        **run.deletion_hold,
-        "approved": True,
-        "approved_by": approved_by.strip(),
-        "approved_at": approved_at,
-    }
-    _atomic_write_bytes(
-        run.folder / MANIFEST_FILE,
-        (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode(),
-    )
-    return Approval(run.run_date, target, rows, checksum, approved_by.strip(), approved_at)
+        # The one clock reading in the package: when the approval happened is an audit fact about
+        # a person's act, not an input to any decision, so a rerun of D still gives the same lists.
+        approved_at = (now or datetime.now(AMSTERDAM)).astimezone(AMSTERDAM)
+        hold = {
+            **run.deletion_hold,
+            "approved": True,
+            "approved_by": approved_by.strip(),
+            "approved_at": approved_at.isoformat(timespec="seconds"),
+        }
+        state.approve_deletions(output_root, run.run_date, target)
+        rewrite_report(run.folder, hold=hold, status=PUBLISHED)
+        manifest = run.manifest
+        manifest["status"] = PUBLISHED
+        manifest["deletion_hold"] = hold
+        outputs = manifest.setdefault("outputs", {})
+        outputs.setdefault("rows", {})[DELETION_LIST_FILE] = rows
+        checksums = outputs.setdefault("sha256", {})
+        checksums[DELETION_LIST_FILE] = checksum
+        for name in ("privacy_report.html", "report_facts.json"):
+            if (run.folder / name).is_file():
+                checksums[name] = sha256_of(run.folder / name)
+        write_manifest(run.folder / MANIFEST_FILE, manifest)
+    return Approval(run.run_date, target, rows, checksum, hold["approved_by"], hold["approved_at"])
 
 
 def _check_approvable(run: PublishedRun) -> None:
@@ -97,5 +159,5 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
-    temporary.chmod(_OWNER_ONLY_FILE)
+    temporary.chmod(layout.OWNER_ONLY_FILE)
     os.replace(temporary, path)

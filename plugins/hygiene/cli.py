@@ -72,6 +72,20 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------- run
+
+
+def _run_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--date", type=iso_date, required=True, help="the run date D, YYYY-MM-DD")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from hygiene.foreground import run_night
+    from hygiene.settings import Settings
+
+    return run_night(args.date.isoformat(), Settings.from_env())
+
+
 # ---------- explain
 
 
@@ -126,30 +140,47 @@ def _approve_arguments(parser: argparse.ArgumentParser) -> None:
         "--date", type=iso_date, required=True, help="the run date D whose held list was reviewed"
     )
     parser.add_argument(
-        "--by", default=None, help="who reviewed and approves it (default: the login name)"
+        "--by", required=True, help="the name of the person who reviewed and approves it"
+    )
+    parser.add_argument(
+        "--yes", action="store_true", help="approve without asking (for scripts)"
     )
 
 
 def _approve(args: argparse.Namespace) -> int:
-    import getpass
-
-    from hygiene.approve import approve_deletions
+    from hygiene.approve import ApprovalRefused, approve_deletions, held_list
     from hygiene.settings import Settings
 
+    output_root = Settings.from_env().output_root
+    day = args.date.isoformat()
+
     def approve() -> list[str]:
-        approval = approve_deletions(
-            Settings.from_env().output_root, args.date.isoformat(), args.by or getpass.getuser()
-        )
+        held = held_list(output_root, day)
+        if not args.yes and not _confirmed(held.lines() + ["", f"Approve it as {args.by}?"]):
+            raise ApprovalRefused("Not approved: nothing was changed.")
+        approval = approve_deletions(output_root, day, args.by)
         return [
             (
                 f"Deletion list of {approval.run_date} approved by {approval.approved_by} "
                 f"at {approval.approved_at}: {approval.rows:,} rows are now "
                 f"{approval.deletion_list}"
             ),
-            f"run_manifest.json records the approval and the list's sha256 {approval.sha256}.",
+            f"run_manifest.json records the approval and the list's sha256 {approval.sha256};",
+            "the report no longer says the list is held.",
         ]
 
     return _report_errors(approve)
+
+
+def _confirmed(lines: list[str]) -> bool:
+    """Ask on the terminal; without one, refuse (a script says --yes)."""
+    if not sys.stdin.isatty():
+        print("\n".join(lines[:-2]))
+        print("No terminal to ask on: run it with --yes to approve without a question.",
+              file=sys.stderr)
+        return False
+    print("\n".join(lines))
+    return input("Type yes to approve: ").strip().lower() == "yes"
 
 
 def _date_text(day: date | None) -> str | None:
@@ -176,6 +207,12 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         help="write one day's realistic demo landing folder",
         add_arguments=_generate_arguments,
         run=_generate,
+    ),
+    "run": Subcommand(
+        help="run the nightly DAG for one D in the foreground (what `make run` does); waits for "
+        "another run on the same output folder to finish first",
+        add_arguments=_run_arguments,
+        run=_run,
     ),
     "explain": Subcommand(
         help="explain, in words, every decision of a published run about an address, contact "

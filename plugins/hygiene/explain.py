@@ -21,7 +21,7 @@ from typing import Self
 
 from hygiene.errors import HygieneError
 from hygiene.runs import PublishedRun
-from hygiene.settings import DBT_PROJECT_DIR
+from hygiene.sql_macros import normalize_address
 
 Row = dict[str, str | None]
 
@@ -239,32 +239,6 @@ class Explanation:
 
 
 # ---------------------------------------------------------------------------- addresses
-
-
-def _macro_sql(macro_file: str, macro: str, column: str) -> str:
-    """The SQL expression a dbt macro renders for `column` (plain Jinja: no dbt context used)."""
-    from jinja2 import Environment
-
-    source = (DBT_PROJECT_DIR / "macros" / macro_file).read_text()
-    return str(getattr(Environment().from_string(source).module, macro)(column))
-
-
-def normalize_address(text: str) -> tuple[str, str | None]:
-    """(channel, normalised address or None when invalid), as RULES.md "Address" and the dbt
-    macros read it: an e-mail when it contains `@`, else a phone number."""
-    import duckdb
-
-    channel = "email" if "@" in text else "sms"
-    macro_file, macro = {
-        "email": ("normalize_email.sql", "normalize_email"),
-        "sms": ("normalize_phone.sql", "normalize_phone"),
-    }[channel]
-    expression = _macro_sql(macro_file, macro, "value")
-    with duckdb.connect() as connection:
-        (normalised,) = connection.execute(
-            f"select {expression} from (select cast($1 as varchar) as value)", [text]
-        ).fetchone()
-    return channel, normalised
 
 
 # ---------------------------------------------------------------------------- the tables

@@ -35,6 +35,9 @@ class Extract:
     key: str | None  # primary key column, unique
     columns: tuple[Column, ...]
     optional_file: bool = False  # may be absent from the landing folder
+    # A row whose value in this address column is empty or invalid can stop no one: it is
+    # reported (count, row numbers) and skipped instead of failing the night (CONTRACT.md).
+    skip_rows_without_address: str | None = None
 
     @property
     def file_name(self) -> str:
@@ -119,6 +122,7 @@ MAILTOOL_UNSUBSCRIBES = Extract(
         Column("purpose", accepted=UNSUBSCRIBE_PURPOSES),
     ),
     optional_file=True,
+    skip_rows_without_address="email",
 )
 
 EXTRACTS: tuple[Extract, ...] = (CRM_CONTACTS, BOOKINGS, CONSENT_EVENTS, MAILTOOL_UNSUBSCRIBES)

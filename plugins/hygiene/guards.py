@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,16 +29,14 @@ class DeletionHold:
         return asdict(self)
 
 
-def recent_contact_deletions(output_root: Path, before: str, runs: int = NORM_RUNS) -> list[int]:
-    """Contact deletions of the last published runs before D, read from their manifests."""
-    manifests = sorted(output_root.glob("????-??-??/run_manifest.json"))
-    counts = []
-    for path in manifests:
-        if path.parent.name >= before:
-            continue
-        hold = json.loads(path.read_text()).get("deletion_hold", {})
-        if "contact_deletions" in hold:
-            counts.append(int(hold["contact_deletions"]))
+def recent_contact_deletions(nights: list[dict], runs: int = NORM_RUNS) -> list[int]:
+    """Contact deletions of the last nights before D that computed a deletion list (published
+    or held; a degraded night has none), from the state's `runs.csv` (hygiene.state)."""
+    counts = [
+        int(night["contact_deletions"])
+        for night in nights
+        if night.get("status") in ("published", "held") and night.get("contact_deletions")
+    ]
     return counts[-runs:]
 
 

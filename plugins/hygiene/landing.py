@@ -52,19 +52,45 @@ def verify_landing(folder: Path) -> list[LandedFile]:
         path = folder / extract.file_name
         if not path.is_file():
             if not extract.optional_file:
-                problems.append(f"{path}: required extract is missing.")
+                problems.append(
+                    f"{extract.file_name}: required extract is missing from {folder}; ask the "
+                    "source system to deliver it (then rerun D)."
+                )
             continue
         checksum = sha256_of(path)
         expected = announced.get(extract.file_name, {})
         if expected.get("sha256") and expected["sha256"].lower() != checksum:
+            announced_rows = expected.get("rows")
+            rows = (
+                f": {announced_rows:,} rows announced, {count_rows(path):,} found"
+                if isinstance(announced_rows, int) else ""
+            )
             problems.append(
-                f"{path}: sha256 differs from {MANIFEST_FILE} (file truncated or replaced after "
-                "the manifest was written); ask the source system to export it again."
+                f"{extract.file_name}: sha256 differs from {MANIFEST_FILE}{rows} (the file was "
+                "truncated or replaced after the manifest was written); ask the source system "
+                "to export it again."
             )
         landed.append(LandedFile(extract.file_name, checksum, expected.get("rows")))
     if problems:
         raise ExtractError("\n".join(problems))
     return landed
+
+
+def count_rows(path: Path) -> int:
+    """Data rows of a CSV extract as a reader sees them (quoted line breaks stay in their row)."""
+    import duckdb
+
+    from hygiene.csv_text import read_header
+
+    delimiter, _ = read_header(path)
+    with duckdb.connect() as connection:
+        (rows,) = connection.execute(
+            "select count(*) from read_csv(?, header = true, all_varchar = true, delim = ?, "
+            "quote = '\"', escape = '\"', ignore_errors = true, null_padding = true, "
+            "strict_mode = false)",
+            [str(path), delimiter],
+        ).fetchone()
+    return rows
 
 
 def _read_manifest(folder: Path) -> dict[str, dict]:

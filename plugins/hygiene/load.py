@@ -2,19 +2,23 @@
 
 Every cell is read as text first, then each column is parsed with its declared kind. Bad input
 fails the whole load with one message that names, per problem, the file, the row and the column
-(G1); cell values are never quoted, since they may be personal data.
+(G1); cell values are never quoted, since they may be personal data. What the contract tolerates
+is loaded and reported instead: columns it does not know (not loaded: they may hold personal data
+nobody agreed to) and unsubscribes whose e-mail can stop no one (skipped, with their rows).
 """
 
 from __future__ import annotations
 
-import csv
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from hygiene.csv_text import extract_encoding, read_header, readable_utf8
 from hygiene.errors import ExtractError
 from hygiene.extracts import EXTRACTS, Column, Extract, Kind
+from hygiene.sql_macros import normalize_sql
 
 TRUE_SPELLINGS = ("true", "1", "yes", "ja")
 FALSE_SPELLINGS = ("false", "0", "no", "nee")
@@ -57,10 +61,25 @@ _EXPECTED_FORMAT = {
 }
 
 
+# Row numbers of skipped rows a report and the manifest name (the rest are counted).
+SHOWN_ROWS = 20
+
+
 @dataclass(frozen=True)
 class LoadedExtract:
     name: str
     rows: int
+    extra_columns: tuple[str, ...] = ()  # in the file, unknown to the contract: not loaded
+    skipped_rows: tuple[int, ...] = ()  # rows that can stop no one (first SHOWN_ROWS)
+    skipped_count: int = 0
+
+    def report(self) -> dict:
+        """For run_manifest.json and the report: names and row numbers, never values."""
+        return {
+            "rows": self.rows,
+            "extra_columns": list(self.extra_columns),
+            "skipped_rows": {"count": self.skipped_count, "first_rows": list(self.skipped_rows)},
+        }
 
 
 def connect(warehouse: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -70,37 +89,57 @@ def connect(warehouse: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConne
 
 
 def load_extracts(landing: Path, warehouse: Path) -> list[LoadedExtract]:
-    """Load every extract of `landing` into `raw.<name>`; raise ExtractError listing all problems."""
+    """Load every extract of `landing` into `raw.<name>`; raise ExtractError listing all problems.
+
+    A file that is not UTF-8 is read in the encoding the operator declared
+    (HYGIENE_EXTRACT_ENCODING), from a UTF-8 copy beside the warehouse.
+    """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
+    encoding = extract_encoding()
+    scratch = warehouse.with_name(f"{warehouse.stem}.text")
     problems: list[str] = []
     loaded: list[LoadedExtract] = []
-    with connect(warehouse) as connection:
-        connection.execute("create schema if not exists raw")
-        for extract in EXTRACTS:
-            path = landing / extract.file_name
-            if not path.is_file() and extract.optional_file:
-                _create_empty(connection, extract)
-                loaded.append(LoadedExtract(extract.name, 0))
-                continue
-            file_problems = _load_one(connection, extract, path)
-            problems.extend(file_problems)
-            if not file_problems:
-                rows = connection.execute(f"select count(*) from raw.{extract.name}").fetchone()[0]
-                loaded.append(LoadedExtract(extract.name, rows))
-        connection.execute("drop schema if exists landing_text cascade")
+    try:
+        with connect(warehouse) as connection:
+            connection.execute("create schema if not exists raw")
+            connection.execute("create schema if not exists landing_text")
+            for extract in EXTRACTS:
+                path = landing / extract.file_name
+                if not path.is_file() and extract.optional_file:
+                    _create_empty(connection, extract)
+                    loaded.append(LoadedExtract(extract.name, 0))
+                    continue
+                try:
+                    result = _load_one(connection, extract, readable_utf8(path, encoding, scratch))
+                except ExtractError as error:
+                    problems.append(str(error))
+                    continue
+                if isinstance(result, LoadedExtract):
+                    loaded.append(result)
+                else:
+                    problems.extend(result)
+            connection.execute("drop schema if exists landing_text cascade")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     if problems:
         raise ExtractError(
-            f"{len(problems)} problem(s) in the extracts of {landing}; nothing was published "
-            "and the previous lists stay in place. Fix the export and rerun:\n- "
-            + "\n- ".join(problems)
+            f"{len(problems)} problem(s) in the extracts of {landing}; the lists were not "
+            "published from them (G1). Fix the export and rerun:\n- " + "\n- ".join(problems)
         )
     return loaded
 
 
-def _load_one(connection: duckdb.DuckDBPyConnection, extract: Extract, path: Path) -> list[str]:
+def _load_one(
+    connection: duckdb.DuckDBPyConnection, extract: Extract, path: Path
+) -> LoadedExtract | list[str]:
+    """The loaded extract, or the problems that stop it from loading."""
     text_table = f"landing_text.{extract.name}"
-    connection.execute("create schema if not exists landing_text")
-    delimiter, header = _read_header(path)
+    delimiter, header = read_header(path)
+    if not any(header):
+        return [
+            (f"{path.name}: the file is empty, not even a header line; the export failed, ask "
+            "for it again.")
+        ]
     # The header, read here, is the schema: a row with more or fewer fields is an error (with
     # its line) instead of a silently widened table.
     columns = "{" + ", ".join(f"'{_quote(name)}': 'varchar'" for name in header) + "}"
@@ -119,26 +158,49 @@ def _load_one(connection: duckdb.DuckDBPyConnection, extract: Extract, path: Pat
     if missing:
         return [f"{path.name}, header: required column(s) {', '.join(missing)} missing"]
 
+    skipped = _skip_rows_without_address(connection, extract, text_table)
     problems = [
         problem
         for column in extract.columns
-        if column.name in header
+        if column.name in header and column.name != extract.skip_rows_without_address
         for problem in _column_problems(connection, text_table, path.name, column)
     ]
     if extract.key and extract.key in header:
         problems.extend(_duplicate_key_problems(connection, text_table, path.name, extract.key))
-    if not problems:
-        _create_typed(connection, extract, text_table, header)
-    return problems
+    if problems:
+        return problems
+    _create_typed(connection, extract, text_table, header)
+    rows = connection.execute(f"select count(*) from raw.{extract.name}").fetchone()[0]
+    known = {column.name for column in extract.columns}
+    return LoadedExtract(
+        extract.name,
+        rows,
+        extra_columns=tuple(name for name in header if name not in known),
+        skipped_rows=tuple(skipped[:SHOWN_ROWS]),
+        skipped_count=len(skipped),
+    )
 
 
-def _read_header(path: Path) -> tuple[str, list[str]]:
-    """The delimiter (`,` or `;`, CONTRACT.md: Dutch spreadsheets use `;`) and column names."""
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        line = handle.readline()
-    delimiter = ";" if line.count(";") > line.count(",") else ","
-    header = next(csv.reader([line], delimiter=delimiter), [])
-    return delimiter, [name.strip() for name in header]
+def _skip_rows_without_address(
+    connection: duckdb.DuckDBPyConnection, extract: Extract, table: str
+) -> list[int]:
+    """Drop the rows whose address is empty or invalid (they can stop no one); their numbers."""
+    column = extract.skip_rows_without_address
+    if column is None:
+        return []
+    invalid = f"({normalize_sql('email', _quoted_column(column))}) is null"
+    rows = [
+        row for (row,) in connection.execute(
+            f"select source_row from {table} where {invalid} order by source_row"
+        ).fetchall()
+    ]
+    if rows:
+        connection.execute(f"delete from {table} where {invalid}")
+    return rows
+
+
+def _quoted_column(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _quote(name: str) -> str:
@@ -235,45 +297,3 @@ def _create_empty(connection: duckdb.DuckDBPyConnection, extract: Extract) -> No
     connection.execute(
         f"create or replace table raw.{extract.name} (source_row bigint, {columns})"
     )
-
-
-# State that outlives the disposable warehouse (M8, M10): read back from the last published run.
-PREVIOUS_SUPPRESSIONS_COLUMNS = "channel varchar, address varchar, purpose varchar, reason varchar, since date"
-TOMBSTONE_COLUMNS = "channel varchar, address_hmac varchar, purpose varchar, reason varchar, since date"
-TOMBSTONES_FILE = Path("state") / "tombstones.csv"
-
-
-def load_state(previous_run: Path | None, warehouse: Path) -> dict[str, int]:
-    """Fill `raw.previous_suppressions` (M8) and `raw.tombstones` (M10) from the previous run.
-
-    `previous_run` is the published folder of the latest run before D, or None on a first run.
-    """
-    sources = {
-        "previous_suppressions": (
-            PREVIOUS_SUPPRESSIONS_COLUMNS,
-            previous_run / "suppression_list.csv" if previous_run else None,
-            "where reason in ('objected', 'withdrawn')",
-        ),
-        "tombstones": (
-            TOMBSTONE_COLUMNS,
-            previous_run / TOMBSTONES_FILE if previous_run else None,
-            "",
-        ),
-    }
-    counts: dict[str, int] = {}
-    with connect(warehouse) as connection:
-        connection.execute("create schema if not exists raw")
-        for table, (columns, path, condition) in sources.items():
-            connection.execute(f"create or replace table raw.{table} ({columns})")
-            if path is not None and path.is_file():
-                typed = ", ".join(
-                    f"nullif({name}, '')::{sql_type}"
-                    for name, sql_type in (c.split() for c in columns.split(", "))
-                )
-                connection.execute(
-                    f"insert into raw.{table} select {typed} from read_csv(?, header = true, "
-                    f"all_varchar = true) {condition}",
-                    [str(path)],
-                )
-            counts[table] = connection.execute(f"select count(*) from raw.{table}").fetchone()[0]
-    return counts

@@ -1,21 +1,26 @@
-"""The steps of one night, as plain functions of D (DESIGN.md "The flow of one night").
+"""The steps of one night, as plain functions of an attempt at D (DESIGN.md "The flow of one night").
 
-The DAG wires these together; each takes D as `YYYY-MM-DD` plus small, JSON-able results of
-earlier steps (paths, counts, checksums: never rows), so each can be run and tested without
-Airflow.
+The DAG wires these together; each takes the Attempt (D and the Airflow run id that names it)
+plus small, JSON-able results of earlier steps (paths, counts, checksums: never rows), so each
+can be run and tested without Airflow.
 """
 
 from __future__ import annotations
 
-import json
 import subprocess
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from hygiene import guards, landing, load, publish
-from hygiene.settings import PROJECT_ROOT, Settings
+from hygiene import guards, landing, load, publish, state
+from hygiene.attempts import Attempt
+from hygiene.errors import HygieneError, PublishError
+from hygiene.exports.write import write_mail_tool_exports
+from hygiene.publish import DEGRADED, HELD, PUBLISHED, layout
+from hygiene.settings import PROJECT_ROOT
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+REVIEW_FOLDER = "review"
+OVERDUE_REVIEW = f"{REVIEW_FOLDER}/overdue_deletions.csv"
 
 
 def run_date_of(moment: datetime) -> str:
@@ -23,52 +28,222 @@ def run_date_of(moment: datetime) -> str:
     return moment.astimezone(AMSTERDAM).date().isoformat()
 
 
-def verify_landing(run_date: str, settings: Settings) -> dict[str, dict]:
-    """Checksums (G4) and announced row counts of the complete landing folder of D."""
+def verify_landing(attempt: Attempt) -> dict[str, dict]:
+    """Start the attempt; checksums (G4) and announced row counts of D's landing folder."""
+    attempt.start()
     return {
         landed.file_name: {"sha256": landed.sha256, "announced_rows": landed.announced_rows}
-        for landed in landing.verify_landing(settings.landing(run_date))
+        for landed in landing.verify_landing(attempt.settings.landing(attempt.run_date))
     }
 
 
-def load_raw(run_date: str, settings: Settings) -> dict:
-    """Load D's extracts and the state of the previous published run into a fresh warehouse.
-
-    A run starts from its inputs alone: the disposable warehouse and whatever an earlier
-    attempt of D left in its staging folder are discarded first.
-    """
-    if settings.warehouse.exists():
-        settings.warehouse.unlink()
-    publish.start_staging(settings.output_root, run_date)
-    loaded = load.load_extracts(settings.landing(run_date), settings.warehouse)
-    previous = publish.previous_run(settings.output_root, run_date)
-    state = load.load_state(previous, settings.warehouse)
+def load_raw(attempt: Attempt) -> dict:
+    """Load D's extracts and the state after the previous published run into the attempt's own
+    warehouse, starting from an empty one (a retried task starts from its inputs alone)."""
+    settings, run_date = attempt.settings, attempt.run_date
+    attempt.warehouse.unlink(missing_ok=True)
+    loaded = load.load_extracts(settings.landing(run_date), attempt.warehouse)
+    previous = layout.previous_run(settings.output_root, run_date)
+    state_rows = state.load_state(settings.output_root, previous, attempt.warehouse, run_date)
     return {
+        "warehouse": str(attempt.warehouse),
         "rows": {item.name: item.rows for item in loaded},
+        "extracts": {f"{item.name}.csv": item.report() for item in loaded},
         "previous_run": previous.name if previous else None,
-        "state_rows": state,
+        "state_rows": state_rows,
     }
 
 
-def guard_deletions(run_date: str, settings: Settings, max_share: float) -> dict:
+def check_raw(attempt: Attempt, landed: dict, loaded: dict) -> dict:
+    """Suite `raw_extracts` against the manifest's and the previous run's row counts (G1)."""
+    from hygiene import quality
+    from hygiene.policy import current_policy
+
+    announced = {
+        name: item["announced_rows"]
+        for name, item in landed.items()
+        if item["announced_rows"] is not None
+    }
+    outcome = quality.run_suite(
+        "raw_extracts",
+        attempt.warehouse,
+        attempt.run_date,
+        attempt.staging / publish.VALIDATION_FOLDER,
+        manifest_rows=announced,
+        previous_rows=_previous_input_rows(attempt),
+        volume_band=current_policy().volume_band,
+    )
+    quality.enforce([outcome])
+    return {"raw_extracts": outcome.summary()}
+
+
+def check_marts(attempt: Attempt) -> dict:
+    """Suites `consent_proof` (M4) and `marts` (the lists agree with each other and the rules)."""
+    from hygiene import quality
+    from hygiene.policy import current_policy
+
+    results = attempt.staging / publish.VALIDATION_FOLDER
+    outcomes = [
+        quality.run_suite(
+            "consent_proof", attempt.warehouse, attempt.run_date, results,
+            max_unproven_share=current_policy().max_unproven_grant_share,
+        ),
+        quality.run_suite("marts", attempt.warehouse, attempt.run_date, results),
+    ]
+    quality.enforce(outcomes)
+    return {outcome.suite: outcome.summary() for outcome in outcomes}
+
+
+def guard_deletions(attempt: Attempt) -> dict:
     """G2: decide whether today's deletion list is held for a person's approval."""
-    history = guards.recent_contact_deletions(settings.output_root, before=run_date)
-    return guards.decide_deletion_hold(settings.warehouse, max_share, history).as_dict()
+    from hygiene.policy import current_policy
+
+    output_root = attempt.settings.output_root
+    previous = layout.previous_run(output_root, attempt.run_date)
+    snapshot = state.snapshot_of(output_root, previous.name) if previous else None
+    history = guards.recent_contact_deletions(state.recent_runs(snapshot))
+    hold = guards.decide_deletion_hold(
+        attempt.warehouse, current_policy().deletion_hold_share, history
+    )
+    return hold.as_dict()
 
 
-def write_outputs(run_date: str, settings: Settings, hold: dict, previous_run: str | None) -> dict:
-    """Write every list into D's staging folder; nothing is visible to readers yet."""
-    folder = publish.staging_folder(settings.output_root, run_date)
-    previous = settings.output_root / previous_run if previous_run else None
-    rows = publish.write_lists(settings.warehouse, folder, previous, hold_deletions=hold["held"])
-    return {"folder": str(folder), "rows": rows}
+def write_outputs(attempt: Attempt, hold: dict, loaded: dict) -> dict:
+    """Write every list, the review files and the state after D into the staging folder;
+    nothing is visible to readers yet."""
+    folder = attempt.staging
+    previous = attempt.settings.output_root / loaded["previous_run"] if loaded["previous_run"] else None
+    rows = publish.write_lists(attempt.warehouse, folder, previous, hold_deletions=hold["held"])
+    rows.update(write_mail_tool_exports(folder))
+    rows.update(_write_review_files(attempt))
+    night = {
+        "run_date": attempt.run_date,
+        "status": HELD if hold["held"] else PUBLISHED,
+        "contacts": hold["contacts"],
+        "contact_deletions": hold["contact_deletions"],
+        "suppressed": rows[publish.lists.SUPPRESSION_LIST.file],
+        "eligible": rows[publish.lists.ELIGIBILITY_LIST.file],
+    }
+    state_rows = state.stage_state(
+        attempt.warehouse, folder / publish.STATE_FOLDER, previous, night,
+        deletions_held=hold["held"],
+    )
+    return {"rows": rows, "state_rows": state_rows, "status": night["status"]}
 
 
-def publish_run(run_date: str, settings: Settings, manifest: dict) -> str:
-    """Manifest last, then rename into place and move `latest` (G4, CONTRACT "Output")."""
-    folder = publish.staging_folder(settings.output_root, run_date)
-    manifest = {"run_date": run_date, "code_version": code_version(), **manifest}
-    return str(publish.finalize(folder, settings.output_root, run_date, manifest))
+def _write_review_files(attempt: Attempt) -> dict[str, int]:
+    """Owner-only files of ids a person works through (G3: overdue deletions); the report
+    shows their counts only."""
+    folder = attempt.staging
+    publish.lists.make_subfolders(folder, [OVERDUE_REVIEW])
+    with load.connect(attempt.warehouse, read_only=True) as connection:
+        return {
+            OVERDUE_REVIEW: publish.lists.copy_query(
+                connection,
+                "select status, subject_type, subject_id, action, rule, due_date, listed_since,"
+                " days_overdue, kept_by from marts.overdue_deletions",
+                folder / OVERDUE_REVIEW,
+            )
+        }
+
+
+def write_report(attempt: Attempt, checks: dict, hold: dict, loaded: dict) -> str:
+    """The privacy officer's report for D, into the staging folder."""
+    from hygiene.policy import current_policy
+    from hygiene.report import collect_facts, write_report
+
+    facts = collect_facts(
+        attempt.warehouse, attempt.run_date, current_policy(), checks, hold, loaded["extracts"]
+    )
+    return str(write_report(attempt.staging, facts))
+
+
+def run_manifest(landed: dict, loaded: dict, checks: dict, hold: dict, outputs: dict) -> dict:
+    """What G4 asks every output to name, besides D and the code version added at publishing."""
+    from hygiene.policy import current_policy
+
+    return {
+        "status": outputs["status"],
+        "policy_version": current_policy().version,
+        "inputs": {
+            name: {"sha256": item["sha256"], "rows": loaded["rows"].get(name.removesuffix(".csv"))}
+            for name, item in sorted(landed.items())
+        },
+        "extracts": loaded["extracts"],
+        "state": {
+            "previous_run": loaded["previous_run"],
+            "read": loaded["state_rows"],
+            "written": outputs["state_rows"],
+        },
+        "checks": checks,
+        "deletion_hold": hold,
+        "outputs": {"rows": outputs["rows"]},
+    }
+
+
+def publish_run(attempt: Attempt, manifest: dict) -> str:
+    """Manifest last, then swap the run and its state into place and move `latest` (G4,
+    CONTRACT "Output"); then prune what old runs no longer need to keep (G6)."""
+    from hygiene.policy import current_policy
+    from hygiene.publish.prune import prune_published_runs
+
+    settings = attempt.settings
+    manifest = {"run_date": attempt.run_date, "code_version": code_version(), **manifest}
+    published = publish.release(attempt.staging, settings.output_root, attempt.run_date, manifest)
+    pruned = prune_published_runs(settings.output_root, attempt.run_date, current_policy())
+    attempt.record(outcome=manifest["status"], published=str(published), pruned=pruned)
+    attempt.finish()
+    return str(published)
+
+
+class NightFailed(HygieneError):
+    """The night failed; what was published instead (a degraded D, or nothing) is said."""
+
+
+def record_failure(attempt: Attempt, task_id: str, error: BaseException | None) -> None:
+    """Note in the attempt's journal which task failed first and why. Our own errors are
+    sentences without personal data (HygieneError); of any other error only its kind is kept,
+    since its text may quote a value (a conversion error of dbt or DuckDB does)."""
+    if attempt.read_journal().get("failed_task"):
+        return  # the first failure is the cause; later ones (publish_degraded) follow from it
+    if isinstance(error, HygieneError):
+        message = str(error)
+    else:
+        kind = type(error).__name__ if error is not None else "an error"
+        message = f"{kind}; the log of task {task_id} says more"
+    attempt.record(failed_task=task_id, failure=message)
+
+
+def publish_degraded(attempt: Attempt) -> str:
+    """G5 after a failure: publish a degraded D, or nothing when nothing can be read (then the
+    previous `latest` stays). The journal records how the attempt ended; then NightFailed says
+    what failed and what was published, so that the run ends failed."""
+    from hygiene.degraded import publish_degraded as degrade
+    from hygiene.policy import current_policy
+    from hygiene.publish.prune import prune_published_runs
+
+    journal = attempt.read_journal()
+    failure = {"task": journal.get("failed_task"), "message": journal.get("failure")}
+    cause = f"The night of {attempt.run_date} failed in task {failure['task']}"
+    try:
+        published = degrade(attempt, failure)
+    except PublishError as refused:  # a good run of D is published already
+        attempt.record(outcome="failed", degraded=str(refused))
+        raise NightFailed(f"{cause}; {refused}") from None
+    if published is None:
+        attempt.record(outcome="failed", degraded="nothing could be read: nothing was published")
+        raise NightFailed(
+            f"{cause}, and nothing of D's extracts could be read: nothing was published, the "
+            "previous lists stay."
+        )
+    prune_published_runs(attempt.settings.output_root, attempt.run_date, current_policy())
+    attempt.record(outcome=DEGRADED, published=str(published))
+    attempt.finish()
+    raise NightFailed(
+        f"{cause}. A degraded {attempt.run_date} was published (G5): the previous suppression "
+        f"list plus the night's objections, no deletion list ({published}). Repair what "
+        f"{failure['task']} names and rerun {attempt.run_date}."
+    )
 
 
 def code_version() -> str:
@@ -87,89 +262,13 @@ def code_version() -> str:
             return "unknown"
 
 
-def check_raw(run_date: str, settings: Settings, landed: dict, loaded: dict) -> dict:
-    """Suite `raw_extracts` against the manifest's and the previous run's row counts (G1)."""
-    from hygiene import quality
-    from hygiene.policy import load_policy
-    from hygiene.settings import POLICY_SEED
-
-    policy = load_policy(POLICY_SEED)
-    announced = {
-        name: item["announced_rows"]
-        for name, item in landed.items()
-        if item["announced_rows"] is not None
-    }
-    outcome = quality.run_suite(
-        "raw_extracts",
-        settings.warehouse,
-        run_date,
-        _results_folder(run_date, settings),
-        manifest_rows=announced,
-        previous_rows=_previous_input_rows(settings, loaded["previous_run"]),
-        volume_band=policy.volume_band,
-    )
-    quality.enforce([outcome])
-    return {"raw_extracts": outcome.summary()}
-
-
-def check_marts(run_date: str, settings: Settings) -> dict:
-    """Suites `consent_proof` (M4) and `marts` (the lists agree with each other and the rules)."""
-    from hygiene import quality
-    from hygiene.policy import load_policy
-    from hygiene.settings import POLICY_SEED
-
-    policy = load_policy(POLICY_SEED)
-    results = _results_folder(run_date, settings)
-    outcomes = [
-        quality.run_suite(
-            "consent_proof", settings.warehouse, run_date, results,
-            max_unproven_share=policy.max_unproven_grant_share,
-        ),
-        quality.run_suite("marts", settings.warehouse, run_date, results),
-    ]
-    quality.enforce(outcomes)
-    return {outcome.suite: outcome.summary() for outcome in outcomes}
-
-
-def write_report(run_date: str, settings: Settings, checks: dict, hold: dict) -> str:
-    """The privacy officer's report for D, into the staging folder."""
-    from hygiene.policy import load_policy
-    from hygiene.report import write_privacy_report
-    from hygiene.settings import POLICY_SEED
-
-    folder = publish.staging_folder(settings.output_root, run_date)
-    path = write_privacy_report(
-        settings.warehouse, folder, run_date, load_policy(POLICY_SEED), checks, hold
-    )
-    return str(path)
-
-
-def run_manifest(landed: dict, loaded: dict, checks: dict, hold: dict, outputs: dict) -> dict:
-    """What G4 asks every output to name, besides D and the code version added at publishing."""
-    from hygiene.policy import load_policy
-    from hygiene.settings import POLICY_SEED
-
-    return {
-        "policy_version": load_policy(POLICY_SEED).version,
-        "inputs": {
-            name: {"sha256": item["sha256"], "rows": loaded["rows"].get(name.removesuffix(".csv"))}
-            for name, item in sorted(landed.items())
-        },
-        "state": {"previous_run": loaded["previous_run"], "rows": loaded["state_rows"]},
-        "checks": checks,
-        "deletion_hold": hold,
-        "outputs": {"rows": outputs["rows"]},
-    }
-
-
-def _results_folder(run_date: str, settings: Settings):
-    """Validation results and Data Docs are published with the run (under `quality/`)."""
-    return publish.staging_folder(settings.output_root, run_date) / publish.VALIDATION_FOLDER
-
-
-def _previous_input_rows(settings: Settings, previous_run: str | None) -> dict[str, int] | None:
-    if previous_run is None:
-        return None
-    manifest = settings.output_root / previous_run / publish.MANIFEST_FILE
-    inputs = json.loads(manifest.read_text()).get("inputs", {})
-    return {name: item["rows"] for name, item in inputs.items() if item.get("rows") is not None}
+def _previous_input_rows(attempt: Attempt) -> dict[str, int] | None:
+    """Rows per extract of the last good run before D (a degraded night loaded nothing), the base
+    of the volume check (G1); None without one."""
+    output_root = attempt.settings.output_root
+    for day in reversed(layout.published_dates(output_root)):
+        manifest = publish.read_manifest(output_root / day)
+        if day < attempt.run_date and manifest.get("status") != DEGRADED:
+            inputs = manifest.get("inputs", {})
+            return {name: item["rows"] for name, item in inputs.items() if item.get("rows") is not None}
+    return None

@@ -20,8 +20,11 @@ import io
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
 
 from hygiene.errors import HygieneError
 
@@ -48,6 +51,7 @@ PERIOD_KEYS = (
     "prospect_retention_after_objection",  # R7
     "consent_evidence_retention",  # R10
     "overdue_deletion_days",  # G3
+    "published_run_retention",  # G6
 )
 SHARE_KEYS = ("deletion_hold_share", "max_unproven_grant_share", "volume_band")
 
@@ -107,6 +111,19 @@ class Policy:
             if setting.policy_key == policy_key:
                 return setting
         raise KeyError(policy_key)
+
+    def before(self, day: date, policy_key: str) -> date:
+        """`day` minus the period `policy_key` ("+ 1 month" from 31 March is 30 April, "Terms")."""
+        setting = self.setting(policy_key)
+        return day - relativedelta(**{setting.unit: int(setting.amount)})
+
+
+def current_policy() -> Policy:
+    """The policy of the checkout (`dbt_project/seeds/retention_policy.csv`) with the operator's
+    overrides from the environment, read now."""
+    from hygiene.settings import POLICY_SEED
+
+    return load_policy(POLICY_SEED)
 
 
 def load_policy(seed_csv: Path, environ: Mapping[str, str] | None = None) -> Policy:

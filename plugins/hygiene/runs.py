@@ -13,6 +13,7 @@ from pathlib import Path
 
 from hygiene.errors import HygieneError
 from hygiene.publish import HELD_DELETION_LIST, LATEST, MANIFEST_FILE
+from hygiene.publish.layout import latest_date
 from hygiene.report import REPORT_FILE
 
 # CONTRACT.md "Output", in the order the contract lists them.
@@ -34,7 +35,7 @@ class RunNotFound(HygieneError):
 
 @dataclass(frozen=True)
 class PublishedRun:
-    folder: Path  # D's own folder, absolute, never the `latest` link
+    folder: Path  # `<output root>/<D>`: the link to D's published version, never `latest`
     run_date: str
     is_latest: bool
     manifest: dict
@@ -72,8 +73,7 @@ def find_run(output_root: Path, run_date: str | None = None) -> PublishedRun:
             "published there yet. Point HYGIENE_OUTPUT_DIR at the published runs, or run "
             "`make demo` / `make run DATE=YYYY-MM-DD` first."
         )
-    latest_link = output_root / LATEST
-    latest = latest_link.resolve().name if latest_link.is_symlink() else None
+    latest = latest_date(output_root)
     if run_date is None:
         if latest is None:
             raise RunNotFound(
@@ -81,7 +81,7 @@ def find_run(output_root: Path, run_date: str | None = None) -> PublishedRun:
                 "published there. Run `make run DATE=YYYY-MM-DD`, or give --date."
             )
         run_date = latest
-    folder = (output_root / run_date).resolve()
+    folder = output_root.resolve() / run_date
     manifest_path = folder / MANIFEST_FILE
     if not manifest_path.is_file():
         published = sorted(

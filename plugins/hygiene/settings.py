@@ -6,8 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from hygiene.errors import HygieneError
-
 # The checkout: plugins/hygiene/settings.py → the repository root.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -23,29 +21,18 @@ NIGHTLY_DBT_EXCLUDE = ["resource_type:unit_test"]
 class Settings:
     landing_root: Path  # $HYGIENE_LANDING_DIR: one folder per D
     output_root: Path  # $HYGIENE_OUTPUT_DIR: published runs and the state that outlives them
-    warehouse: Path  # $HYGIENE_WAREHOUSE: the disposable DuckDB file
+    warehouse_dir: Path  # $HYGIENE_WAREHOUSE_DIR: the disposable DuckDB files, one per attempt
 
     @classmethod
     def from_env(cls) -> Settings:
         return cls(
             landing_root=_path("HYGIENE_LANDING_DIR", PROJECT_ROOT / "data" / "landing"),
             output_root=_path("HYGIENE_OUTPUT_DIR", PROJECT_ROOT / "data" / "output"),
-            warehouse=_path("HYGIENE_WAREHOUSE", PROJECT_ROOT / "data" / "warehouse.duckdb"),
+            warehouse_dir=_path("HYGIENE_WAREHOUSE_DIR", PROJECT_ROOT / "data" / "warehouse"),
         )
 
     def landing(self, run_date: str) -> Path:
         return self.landing_root / run_date
-
-
-def hash_key() -> bytes:
-    """The secret key of M10's keyed hashes; it must be held outside the data."""
-    key = os.environ.get("HYGIENE_HASH_KEY", "")
-    if not key:
-        raise HygieneError(
-            "HYGIENE_HASH_KEY is not set: tombstones (M10) need a secret key held outside the "
-            "data. Set it in the environment of the Airflow workers."
-        )
-    return key.encode()
 
 
 def _path(variable: str, default: Path) -> Path:

@@ -103,7 +103,7 @@ INVALID_VALUES = ("jan.s35@@example", "12345", "s36 at example.nl", "not-an-emai
 def published(tmp_path_factory) -> Path:
     """One run of the DAG for D on the scenario landing folder; returns D's output folder."""
     root = tmp_path_factory.mktemp("scenarios")
-    folders = Folders(root / "landing", root / "output", root / "warehouse.duckdb")
+    folders = Folders(root / "landing", root / "output", root / "warehouse")
     shutil.copytree(LANDING, folders.landing_root / D)
     started = time.monotonic()
     result = run_dag(D, folders, extra_env={"HYGIENE_DELETION_HOLD_SHARE": "1"})

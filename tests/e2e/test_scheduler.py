@@ -75,7 +75,7 @@ def wait_for(what: str, seconds: int, probe):
 @pytest.fixture(scope="module")
 def scheduled_run(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("scheduler")
-    folders = Folders(root / "landing", root / "output", root / "warehouse.duckdb")
+    folders = Folders(root / "landing", root / "output", root / "warehouse")
     home = root / "airflow"
     home.mkdir()
     database = home / "airflow.db"

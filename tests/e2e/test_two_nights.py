@@ -10,7 +10,7 @@ room), never copied from a pipeline run.
 |---|---|---|---|
 | TA | customer (booking, opt-out offered), provable newsletter grant 2026-02-01, `object` email/all 2026-10-15: objected since 2026-10-15, all purposes | the objection event is missing from the export: still objected since 2026-10-15 (without M8 it would be consent/soft opt-in) | M5, M8 |
 | TB | provable newsletter grant 2026-03-01, `withdraw` newsletter 2026-11-10: withdrawn | later provable grant 2026-11-20: newsletter eligible (consent), delta `removed` | M5, M8, M4 |
-| TC | prospect, `object` all/all 2026-09-01: objected (e-mail and sms), due for delete R7 on 2026-10-01, tombstoned | gone from the CRM: e-mail and phone kept only as keyed hashes in `state/tombstones.csv` | R7, M10 |
+| TC | prospect, `object` all/all 2026-09-01: objected (e-mail and sms), due for delete R7 on 2026-10-01, tombstoned | gone from the CRM: e-mail and phone kept only as keyed hashes in the state's tombstones | R7, M10 |
 | TD | provable grant email/all: consent for every purpose | unchanged | M4, M5 |
 | TE | - | new contact, TC's old e-mail (other casing), no events: objected since 2026-09-01 via the tombstone, not no_basis | M10, "Address" |
 
@@ -28,6 +28,7 @@ import os
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from airflow_runner import Folders, airflow_env, run_dag
@@ -116,7 +117,7 @@ def csv_bytes(folder: Path) -> dict[str, bytes]:
 def nights(tmp_path_factory) -> dict:
     """Night 1, night 2, then night 1 again; returns the output folders and night 1's CSVs."""
     root = tmp_path_factory.mktemp("two_nights")
-    folders = Folders(root / "landing", root / "output", root / "warehouse.duckdb")
+    folders = Folders(root / "landing", root / "output", root / "warehouse")
     write_landing(folders.landing_root, D1)
     write_landing(folders.landing_root, D2)
     timings = {}
@@ -179,11 +180,15 @@ def eligibility(folder: Path) -> set[tuple[str, ...]]:
     }
 
 
+def state_rows(folder: Path, table: str) -> list[tuple[str, ...]]:
+    """The rows of a table of the state after the run in `folder` (hygiene.state), as text."""
+    path = folder.parent / "state" / folder.name / f"{table}.parquet"
+    with duckdb.connect() as db:
+        return [tuple(map(str, row)) for row in db.execute(f"select * from '{path}'").fetchall()]
+
+
 def tombstones(folder: Path) -> set[tuple[str, ...]]:
-    return {
-        (r["channel"], r["address_hmac"], r["purpose"], r["reason"], r["since"])
-        for r in rows(folder / "state" / "tombstones.csv")
-    }
+    return set(state_rows(folder, "tombstones"))
 
 
 def every_purpose(channel: str, address: str, reason: str, since: str) -> set[tuple[str, ...]]:
@@ -288,7 +293,7 @@ def test_night_2_delta_against_night_1(nights):
 
 
 def test_night_2_deleted_contact_lives_on_only_as_a_keyed_hash(nights):
-    """M10: TC's phone is in no plain (or unkeyed-hash) output, only in state/tombstones.csv."""
+    """M10: TC's phone is in no plain (or unkeyed-hash) output, only in the state's tombstones."""
     folder = nights["output"] / D2
     assert tombstones(folder) == TOMBSTONES
     for name in ("suppression_list.csv", "suppression_list_hashed.csv",
@@ -297,7 +302,7 @@ def test_night_2_deleted_contact_lives_on_only_as_a_keyed_hash(nights):
         assert C_PHONE not in text, name
         if name != "suppression_delta.csv":  # the delta names the removal by sha256
             assert sha256(C_PHONE) not in text, name
-    state = (folder / "state" / "tombstones.csv").read_text(encoding="utf-8")
+    state = repr(state_rows(folder, "tombstones") + state_rows(folder, "remembered_stops"))
     for address in (C_EMAIL, C_PHONE):
         assert address not in state and sha256(address) not in state
 

@@ -4,9 +4,10 @@
 --           (M4) suppresses the address (a tie on the date goes to the stop; `object` wins a
 --           tie over `withdraw`) as `objected`/`withdrawn`, since that stop's date;
 --   step 2: else the latest provable grant gives basis `consent` (with its event id and date).
--- Stops also come from earlier runs' state, so that suppression never forgets:
+-- Stops also come from the state of earlier runs, matched to known addresses by keyed hash, so
+-- that suppression never forgets:
 --   M8:  the previous published list's objected/withdrawn rows (stop dated `since`);
---   M10: tombstones whose keyed hash matches a known address (stop dated `since`).
+--   M10: tombstones (stop dated `since`).
 -- Both are lifted only by a provable grant later than `since`, exactly as M5 step 1 says.
 -- Steps 3 (soft opt-in, M2) and 4 (`invalid_proof`/`no_basis`) are decided in
 -- fct_address_decisions; `has_unprovable_grant` is kept here for step 4.
@@ -37,29 +38,25 @@ stops_from_events as (
 stops_from_previous_run as (
     select
         channel,
-        address,
-        purpose,
-        case reason when 'objected' then 'object' else 'withdraw' end as action,
-        since as stop_on,
+        known_addresses.address,
+        previous_suppressions.purpose,
+        case previous_suppressions.reason
+            when 'objected' then 'object'
+            else 'withdraw'
+        end as action,
+        previous_suppressions.since as stop_on,
         'M8' as rule,
         'previous_run' as evidence_type,
         null as evidence_id,
         2 as evidence_rank,
     from previous_suppressions
-),
-
-known_address_hmacs as (
-    select
-        channel,
-        address,
-        {{ address_hmac('address') }} as address_hmac,
-    from known_addresses
+    inner join known_addresses using (channel, address_hmac)
 ),
 
 stops_from_tombstones as (
     select
         channel,
-        known_address_hmacs.address,
+        known_addresses.address,
         tombstones.purpose,
         case tombstones.reason when 'objected' then 'object' else 'withdraw' end as action,
         tombstones.since as stop_on,
@@ -68,7 +65,7 @@ stops_from_tombstones as (
         null as evidence_id,
         3 as evidence_rank,
     from tombstones
-    inner join known_address_hmacs using (channel, address_hmac)
+    inner join known_addresses using (channel, address_hmac)
 ),
 
 stops as (

@@ -1,7 +1,9 @@
 -- M9: every known address (CRM contacts' e-mail and phone, int_contact_addresses; bookers'
 -- e-mail and phone; mail-tool unsubscribes' e-mail), one row per channel × normalised address
 -- ("Address", M6: decisions are per address, not per contact). Invalid values never get here
--- (they are never mailed; see int_invalid_addresses); missing ones are simply absent.
+-- (they are never mailed; see int_invalid_addresses); missing ones are simply absent. Each
+-- address carries its keyed hash (M10), computed once here for every model that matches
+-- remembered stops (M8) or tombstones against the known addresses.
 with contact_addresses as (select * from {{ ref('int_contact_addresses') }}),
 
 bookings as (select * from {{ ref('stg_bookings__bookings') }}),
@@ -40,6 +42,7 @@ final as (
         channel,
         address,
         {{ sha256_hex('address') }} as address_sha256,
+        {{ address_hmac('address') }} as address_hmac,
         ---------- where the address was seen
         bool_or(source_table = 'crm_contacts') as is_crm_address,
         bool_or(source_table = 'bookings') as is_booker_address,

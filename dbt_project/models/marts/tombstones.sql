@@ -1,4 +1,4 @@
--- M10 tombstones (published as state/tombstones.csv, read back by the next run): addresses
+-- M10 tombstones (kept in the state after D, hygiene.state, read back by the next run): addresses
 -- suppressed as `objected`/`withdrawn`, kept only as a keyed hash (HMAC-SHA-256 under
 -- HYGIENE_HASH_KEY) with the reason and date, so that an objection outlives the deletion of
 -- the data it was recorded on (GDPR art. 17(3), art. 21). Rows:
@@ -7,8 +7,8 @@
 --     tombstone as a stop and the grant won);
 --   * addresses objected/withdrawn today of a contact due for `delete` (R6/R7): its CRM
 --     addresses and the booker addresses of its linked bookings;
---   * addresses on the previous run's list as objected/withdrawn (M8) that are no longer a
---     known address: their contact or booking is gone, the objection stays.
+--   * stops the previous run remembered (M8, keyed hashes) that no known address has any more:
+--     their contact or booking is gone, the objection stays.
 -- While an address is still in the extracts it also stays on the plain suppression list (the
 -- CONTRACT invariant: every known address is in exactly one list); it leaves that list when it
 -- leaves the extracts, and from then on only the keyed hash remembers it.
@@ -50,34 +50,36 @@ addresses_of_contacts_due as (
 stopped_addresses_of_contacts_due as (
     select
         channel,
-        {{ address_hmac('address') }} as address_hmac,
+        known_addresses.address_hmac,
         decisions.purpose,
         decisions.reason,
         decisions.since,
     from decisions
     inner join addresses_of_contacts_due using (channel, address)
+    inner join known_addresses using (channel, address)
     where decisions.reason in ('objected', 'withdrawn')
 ),
 
 suppressions_no_longer_known as (
     select
         channel,
-        {{ address_hmac('address') }} as address_hmac,
+        address_hmac,
         previous_suppressions.purpose,
         previous_suppressions.reason,
         previous_suppressions.since,
     from previous_suppressions
-    left join known_addresses using (channel, address)
+    left join known_addresses using (channel, address_hmac)
     where known_addresses.address is null
 ),
 
 consent_by_hmac as (
     select
         channel,
-        {{ address_hmac('address') }} as address_hmac,
-        purpose,
+        known_addresses.address_hmac,
+        decisions.purpose,
     from decisions
-    where basis = 'consent'
+    inner join known_addresses using (channel, address)
+    where decisions.basis = 'consent'
 ),
 
 kept_previous_tombstones as (

@@ -102,7 +102,7 @@ class PublishedExports:
     def _is_export_file(self, relative: str) -> bool:
         path = self.folder / relative
         # a link pointing out of the run would deliver some other file
-        return path.is_file() and path.resolve().is_relative_to(self.folder)
+        return path.is_file() and path.resolve().is_relative_to(self.folder.resolve())
 
 
 def find_exports(output_root: Path, run_date: str | None = None) -> PublishedExports:

@@ -34,6 +34,16 @@ _OWNER_ONLY_FILE = 0o600
 _OWNER_ONLY_DIR = 0o700
 
 
+def write_mail_tool_exports(folder: Path) -> dict[str, int]:
+    """The exports of the staged `suppression_list.csv` in a run's `folder`, for the tools
+    HYGIENE_MAIL_TOOLS names (all by default): published atomically with the lists."""
+    import os
+
+    from hygiene.exports.formats import mail_tools_from_env
+
+    return write_exports(folder / "suppression_list.csv", folder, mail_tools_from_env(os.environ))
+
+
 def write_exports(suppression_list_csv: Path, folder: Path, tools: Sequence[str]) -> dict[str, int]:
     """Write `folder/exports/<tool>/<purpose>.<ext>` for each tool; return addresses per file.
 

@@ -33,13 +33,22 @@ class CheckResult:
     observed_value: float | None = None  # the measured number of aggregate checks (rows, share)
     expected: str | None = None  # what the aggregate was held to, e.g. "at most 0.25"
     error: str | None = None  # why it could not be evaluated (then success is False)
+    file_name: str | None = None  # the extract a raw frame was loaded from
+    first_rows: tuple[int, ...] = ()  # data rows of the extract that broke it (the first few)
+    hint: str | None = None  # what to do about it, where the runner knows
 
     def line(self) -> str:
-        """One line for an error message or a log: where, what, which rule, how many."""
-        column = f" on {self.column}" if self.column else ""
+        """One line for an error message or a log: where (the extract's file and column, else
+        suite and frame), what, which rule, how many, which rows; never a value."""
+        if self.file_name:
+            where = self.file_name + (f", column {self.column}" if self.column else "")
+        else:
+            where = f"{self.suite}/{self.frame}" + (f", column {self.column}" if self.column else "")
+        rows = f" (first rows {', '.join(map(str, self.first_rows))})" if self.first_rows else ""
+        hint = f" {self.hint}" if self.hint else ""
         return (
-            f"{self.suite}/{self.frame}: {self.expectation}{column} "
-            f"[{self.severity} {self.rule}] {self.description}: {self.finding()}"
+            f"{where}: {self.description}: {self.finding()}{rows} "
+            f"[{self.severity} {self.rule}, {self.suite} {self.expectation}].{hint}"
         )
 
     def finding(self) -> str:
@@ -48,7 +57,7 @@ class CheckResult:
         if self.expectation == "expect_column_to_exist" and not self.success:
             return "column is missing"
         if self.unexpected_count is not None:
-            return f"unexpected count {self.unexpected_count}"
+            return f"{self.unexpected_count} row(s) break it"
         if self.observed_value is not None:
             expected = f", expected {self.expected}" if self.expected else ""
             return f"observed {_number(self.observed_value)}{expected}"
@@ -137,8 +146,8 @@ def _gate_message(failed: tuple[CheckResult, ...], details: tuple[Path, ...]) ->
 
 
 def _finding_summary(result: CheckResult) -> dict[str, Any]:
-    keys = ("frame", "expectation", "column", "rule", "severity", "unexpected_count",
-            "observed_value", "expected", "description", "error")
+    keys = ("frame", "file_name", "expectation", "column", "rule", "severity", "unexpected_count",
+            "first_rows", "observed_value", "expected", "description", "error", "hint")
     return {key: getattr(result, key) for key in keys}
 
 

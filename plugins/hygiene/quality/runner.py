@@ -8,7 +8,7 @@ import math
 import shutil
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -120,7 +120,7 @@ def _check_frame(
         return
     filled = [e.with_parameters(values) for e in applicable]
     validation = validate_frame(context, suite, frame, filled, data, values["run_date"].isoformat())
-    found.checks += validation.checks
+    found.checks += [_with_hint(check, values) for check in validation.checks]
     found.validations[frame.name] = validation.result_json
     found.timings[frame.name] = round(time.perf_counter() - started, 3)
 
@@ -149,9 +149,34 @@ def _row_count_bounds(
         return {"manifest_rows": announced, "previous_rows_low": None, "previous_rows_high": None}
     return {
         "manifest_rows": announced,
+        "previous_rows": previous,
+        "volume_band": volume_band,
         "previous_rows_low": math.ceil(previous * (1 - volume_band)),
         "previous_rows_high": math.floor(previous * (1 + volume_band)),
     }
+
+
+def _with_hint(check: CheckResult, values: Mapping[str, Any]) -> CheckResult:
+    """A failed row-count check of an extract says what it found against what, and what to do."""
+    if check.success or check.file_name is None or check.observed_value is None:
+        return check
+    rows = int(check.observed_value)
+    if check.expectation == "expect_table_row_count_to_equal":
+        hint = (
+            f"The file has {rows:,} rows, extract_manifest.json announces "
+            f"{values['manifest_rows']:,}: it was truncated or replaced; ask for the export again."
+        )
+    elif check.expectation == "expect_table_row_count_to_be_between" and values.get("previous_rows"):
+        previous, band = values["previous_rows"], values["volume_band"]
+        needed = math.ceil(abs(rows - previous) / previous * 100) / 100
+        hint = (
+            f"The file has {rows:,} rows against {previous:,} in the previous run: more than "
+            f"HYGIENE_VOLUME_BAND={band:g} apart. If the export is right, rerun with "
+            f"HYGIENE_VOLUME_BAND={needed:g} to accept it."
+        )
+    else:
+        return check
+    return replace(check, hint=hint)
 
 
 def _rows_for(frame: FrameSpec, rows: Mapping[str, int] | None) -> int | None:

@@ -79,7 +79,10 @@ class FrameSpec:
     file_name: str | None = None  # the extract a raw frame was loaded from (manifest, history)
 
     def columns(self) -> list[str]:
-        return sorted(set().union(*(e.columns() for e in self.expectations)))
+        """The columns to read: those the expectations name and, for a raw extract, each row's
+        number in its file (so that a message can name the rows that broke a check)."""
+        named = set().union(*(e.columns() for e in self.expectations))
+        return sorted(named | ({"source_row"} if self.file_name else set()))
 
     def sql_parameter_names(self) -> set[str]:
         return set(_SQL_PARAMETER.findall(self.sql or ""))

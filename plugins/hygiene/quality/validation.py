@@ -34,6 +34,21 @@ RESULT_FORMAT: dict[str, Any] = {
     "include_unexpected_rows": False,
     "exclude_unexpected_values": True,
 }
+# A raw extract's frame carries each row's number in its file (`source_row`, written by the
+# loader): SUMMARY with that index column and values excluded yields the numbers of the rows that
+# broke an expectation, and nothing else of them, so a message can say where to look.
+ROW_NUMBER_COLUMN = "source_row"
+FIRST_ROWS = 5
+ROW_NUMBER_FORMAT: dict[str, Any] = {
+    **RESULT_FORMAT,
+    "result_format": "SUMMARY",
+    "unexpected_index_column_names": [ROW_NUMBER_COLUMN],
+    "partial_unexpected_count": FIRST_ROWS,
+}
+
+
+def result_format_for(frame: FrameSpec) -> dict[str, Any]:
+    return ROW_NUMBER_FORMAT if frame.file_name else RESULT_FORMAT
 # Keys under which GX can put values from the data; removed from every result we write.
 VALUE_BEARING_KEYS = frozenset({
     "partial_unexpected_list", "partial_unexpected_counts", "partial_unexpected_index_list",
@@ -140,7 +155,7 @@ def validate_frame(
         warnings.simplefilter("ignore")
         result = definition.run(
             batch_parameters={"dataframe": data},
-            result_format=RESULT_FORMAT,
+            result_format=result_format_for(frame),
             # An explicit run_time: GX would otherwise read a date-like run_name as the time.
             run_id=RunIdentifier(run_name=run_name, run_time=datetime.now(UTC)),
         )
@@ -148,7 +163,7 @@ def validate_frame(
     position = {expectation.id: i for i, expectation in enumerate(gx_suite.expectations)}
     in_file_order = sorted(result.results, key=lambda r: position[r.expectation_config.id])
     checks = tuple(
-        to_check_result(suite, frame.name, expectations[position[r.expectation_config.id]], r)
+        to_check_result(suite, frame, expectations[position[r.expectation_config.id]], r)
         for r in in_file_order
     )
     return FrameValidation(checks=checks, result_json=scrubbed(result.to_json_dict()))
@@ -175,13 +190,17 @@ def _datasource(context: Any, suite: str) -> Any:
         return context.data_sources.add_pandas(name=suite)
 
 
-def to_check_result(suite: str, frame: str, spec: ExpectationSpec, result: Any) -> CheckResult:
-    """Counts, parameters and an error message from one GX result: never a data value."""
+def to_check_result(
+    suite: str, frame: FrameSpec, spec: ExpectationSpec, result: Any
+) -> CheckResult:
+    """Counts, parameters, row numbers and an error message from one GX result: never a value."""
     body: Mapping[str, Any] = result.result or {}
     error = _exception_message(result.exception_info)
     return CheckResult(
         suite=suite,
-        frame=frame,
+        frame=frame.name,
+        file_name=frame.file_name,
+        first_rows=_first_rows(body),
         expectation=spec.type,
         column=spec.column,
         rule=spec.rule,
@@ -193,6 +212,18 @@ def to_check_result(suite: str, frame: str, spec: ExpectationSpec, result: Any) 
         expected=_expected(spec.kwargs),
         error=error,
     )
+
+
+def _first_rows(body: Mapping[str, Any]) -> tuple[int, ...]:
+    """The row numbers GX found breaking an expectation (SUMMARY with `source_row` as index)."""
+    found: list[int] = []
+    for entry in body.get("partial_unexpected_index_list") or ():
+        numbers = entry.get(ROW_NUMBER_COLUMN) if isinstance(entry, Mapping) else None
+        if isinstance(numbers, list | tuple):
+            found.extend(int(number) for number in numbers)
+        elif numbers is not None:
+            found.append(int(numbers))
+    return tuple(sorted(found)[:FIRST_ROWS])
 
 
 def _unexpected_count(spec: ExpectationSpec, body: Mapping[str, Any]) -> int | None:

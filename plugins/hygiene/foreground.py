@@ -1,0 +1,108 @@
+"""`make run`: one night in the foreground, as `airflow dags test` runs it, said in one line.
+
+Airflow's own output (several kilobytes a task, "unrunnable tasks" lines while a task waits) goes
+to a log file; the terminal gets where the published run is, or which task failed and why, from
+the attempt's journal (hygiene.attempts). Two `make run` on the same output folder never run at
+once: the second waits for the first, saying so (a night holds the warehouse and the output
+folder for minutes, and `airflow dags test` processes share one metadata database).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from hygiene.attempts import FOREGROUND_VARIABLE, latest_journal
+from hygiene.publish import read_manifest
+from hygiene.settings import PROJECT_ROOT, Settings
+
+DAG_ID = "retention_nightly"
+LOCK_FILE = ".foreground.lock"
+LOG_FOLDER = PROJECT_ROOT / "logs"
+
+
+def run_night(run_date: str, settings: Settings) -> int:
+    """Run the nightly DAG for D; print one closing line; return the exit code of the run."""
+    settings.output_root.mkdir(parents=True, exist_ok=True)
+    LOG_FOLDER.mkdir(exist_ok=True)
+    log = LOG_FOLDER / f"run-{run_date}-{datetime.now():%Y%m%dT%H%M%S}.log"
+    with open(settings.output_root / LOCK_FILE, "a+") as lock:
+        _wait_for_other_runs(lock, settings.output_root)
+        lock.seek(0)
+        lock.truncate()
+        lock.write(json.dumps({"run_date": run_date, "pid": os.getpid(),
+                               "started": datetime.now().isoformat(timespec="seconds")}))
+        lock.flush()
+        started = time.monotonic()
+        with log.open("w") as output:
+            returncode = subprocess.run(
+                [str(Path(sys.executable).with_name("airflow")), "dags", "test", DAG_ID, run_date],
+                env={**os.environ, FOREGROUND_VARIABLE: "1", "HYGIENE_DBT_SENSOR_MODE": "reschedule"},
+                stdout=output, stderr=subprocess.STDOUT, check=False,
+            ).returncode
+    minutes = (time.monotonic() - started) / 60
+    print(closing_line(settings, run_date, returncode, log, minutes))
+    return returncode
+
+
+def closing_line(settings: Settings, run_date: str, returncode: int, log: Path, minutes: float) -> str:
+    """Where the published run is, or which task failed and why (never Airflow's task dump)."""
+    journal = latest_journal(settings, run_date) or {}
+    took = f"({minutes:.1f} min; log: {log})"
+    if returncode == 0 and journal.get("published"):
+        folder = Path(journal["published"])
+        manifest = read_manifest(folder)
+        rows = manifest.get("outputs", {}).get("rows", {})
+        held = " (deletion list HELD for approval: hygiene where)" if manifest.get("status") == "held" else ""
+        return (
+            f"Published {run_date}: {folder} — {rows.get('suppression_list.csv', 0):,} "
+            f"suppressed, {rows.get('marketing_eligibility.csv', 0):,} eligible, "
+            f"{rows.get('deletion_list.csv', 0):,} deletion rows{held} {took}"
+        )
+    if journal.get("failed_task"):
+        why = first_sentences(journal.get("failure") or "see the log")
+        if journal.get("outcome") == "degraded":
+            after = f" A degraded {run_date} was published (G5): {journal['published']}."
+        else:
+            after = f" Nothing was published: {journal.get('degraded') or 'the previous lists stay'}."
+        return f"FAILED {run_date} in task {journal['failed_task']}: {why}{after} {took}"
+    return f"FAILED {run_date} before any step of the night ran (exit {returncode}): see {log}"
+
+
+def first_sentences(message: str) -> str:
+    """A multi-line error on one line: its first line and, where that announces a list, the
+    first item of it."""
+    lines = [line.strip().removeprefix("- ") for line in message.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    text = lines[0]
+    if text.endswith(":") and len(lines) > 1:
+        more = f" (and {len(lines) - 2} more)" if len(lines) > 2 else ""
+        text = f"{text} {lines[1]}{more}"
+    return text if text.endswith(".") else text + "."
+
+
+def _wait_for_other_runs(lock, output_root: Path) -> None:
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    lock.seek(0)
+    holder = lock.read().strip() or "{}"
+    try:
+        other = json.loads(holder)
+    except ValueError:
+        other = {}
+    print(
+        f"Another `make run` (D={other.get('run_date', '?')}, pid {other.get('pid', '?')}, started "
+        f"{other.get('started', '?')}) is running on {output_root}; this one waits for it.",
+        flush=True,
+    )
+    fcntl.flock(lock, fcntl.LOCK_EX)

@@ -1,0 +1,164 @@
+"""The lists of one night, written from the warehouse into the attempt's staging folder
+(CONTRACT.md "Output"): every file sorted by its leading columns, owner-only, byte-identical for
+the same inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from hygiene.landing import sha256_of
+from hygiene.load import connect
+from hygiene.publish.layout import MANIFEST_FILE, OWNER_ONLY_DIR, OWNER_ONLY_FILE
+
+HELD_DELETION_LIST = Path("held") / "deletion_list.csv"
+# Great Expectations results, published with the run. They carry GX's own run metadata (times),
+# so they are summarised in the manifest's `checks`, not checksummed.
+VALIDATION_FOLDER = "quality"
+# The compact state after D (hygiene.state), staged here and moved out to `state/<D>` when the
+# run is published: it is no part of the run folder.
+STATE_FOLDER = "state"
+
+
+@dataclass(frozen=True)
+class Output:
+    file: str
+    query: str  # a select over the warehouse; rows are sorted by their leading columns
+
+
+SUPPRESSION_COLUMNS = "channel, address, address_sha256, purpose, reason, since"
+HASHED_COLUMNS = "channel, address_sha256, purpose, reason, since"
+DELETION_COLUMNS = "subject_type, subject_id, action, rule, due_date"
+ELIGIBILITY_COLUMNS = "channel, address, purpose, basis"
+
+SUPPRESSION_LIST = Output(
+    "suppression_list.csv", f"select {SUPPRESSION_COLUMNS} from marts.suppression_list"
+)
+ELIGIBILITY_LIST = Output(
+    "marketing_eligibility.csv", f"select {ELIGIBILITY_COLUMNS} from marts.marketing_eligibility"
+)
+DELETION_LIST = Output("deletion_list.csv", f"select {DELETION_COLUMNS} from marts.deletion_list")
+HASHED_LIST = "suppression_list_hashed.csv"
+DELTA_LIST = "suppression_delta.csv"
+
+LISTS = (
+    SUPPRESSION_LIST,
+    ELIGIBILITY_LIST,
+    # Internal and owner-only, not part of CONTRACT.md: what `python -m hygiene explain` reads to
+    # explain a decision once the disposable warehouse is gone (rule, evidence, dates, links).
+    Output(
+        "explain/address_decisions.csv",
+        "select channel, address, address_sha256, purpose, is_eligible, basis, reason, since, rule,"
+        " evidence_type, evidence_id, latest_event_action, latest_event_on"
+        " from marts.fct_address_decisions",
+    ),
+    Output(
+        "explain/retention_deadlines.csv",
+        "select subject_type, subject_id, action, rule, due_date, kept_by, is_due,"
+        " is_unlinked_booking from marts.fct_retention_deadlines",
+    ),
+    Output(
+        "explain/contacts.csv",
+        "select contacts.contact_id, contacts.email, contacts.phone, dim.customer_status"
+        " from staging.stg_crm__contacts as contacts"
+        " inner join marts.dim_contacts as dim on contacts.contact_id = dim.contact_id",
+    ),
+    Output(
+        # book_year: R4's book year as int_booking_deadlines counts it (invoice, else confirmation;
+        # the later of the two)
+        "explain/booking_links.csv",
+        "select deadlines.booking_id, deadlines.contact_id, deadlines.link_method,"
+        " deadlines.booked_on, deadlines.travel_ends_on,"
+        " year(greatest(bookings.invoiced_on, bookings.confirmed_on)) as book_year"
+        " from intermediate.int_booking_deadlines as deadlines"
+        " inner join staging.stg_bookings__bookings as bookings"
+        " on deadlines.booking_id = bookings.booking_id",
+    ),
+    Output(
+        "explain/consent_events.csv",
+        "select event_id, contact_id, channel, purpose, action, occurred_on, event_source,"
+        " has_proof, proof_ref, consent_text_version from staging.stg_crm__consent_events",
+    ),
+    Output(
+        "explain/retention_policy.csv",
+        "select policy_key, amount, unit, rule, legal_basis from policy.retention_policy",
+    ),
+)
+
+
+def write_lists(
+    warehouse: Path, folder: Path, previous: Path | None, *, hold_deletions: bool
+) -> dict[str, int]:
+    """Write every list of the run into the staging `folder`; return rows per file.
+
+    When G2 holds the deletion list, the day's `deletion_list.csv` is written empty (nothing is
+    deleted without approval) and the full list is kept under `held/` for review.
+    """
+    make_subfolders(folder, [output.file for output in LISTS])
+    rows: dict[str, int] = {}
+    with connect(warehouse, read_only=True) as connection:
+        for output in LISTS:
+            rows[output.file] = copy_query(connection, output.query, folder / output.file)
+        rows.update(write_hashed_and_delta(connection, folder, previous))
+        if hold_deletions:
+            make_subfolders(folder, [str(HELD_DELETION_LIST)])
+            rows[str(HELD_DELETION_LIST)] = copy_query(
+                connection, DELETION_LIST.query, folder / HELD_DELETION_LIST
+            )
+            rows[DELETION_LIST.file] = write_empty_deletion_list(connection, folder)
+        else:
+            rows[DELETION_LIST.file] = copy_query(
+                connection, DELETION_LIST.query, folder / DELETION_LIST.file
+            )
+    return rows
+
+
+def write_empty_deletion_list(connection, folder: Path) -> int:
+    """A deletion list with its header and no row: nothing is to be deleted today."""
+    columns = ", ".join(f"null::varchar as {name}" for name in DELETION_COLUMNS.split(", "))
+    return copy_query(connection, f"select {columns} where false", folder / DELETION_LIST.file)
+
+
+def make_subfolders(folder: Path, files: list[str]) -> None:
+    for subfolder in sorted({Path(file).parent for file in files} - {Path(".")}):
+        (folder / subfolder).mkdir(parents=True, exist_ok=True, mode=OWNER_ONLY_DIR)
+
+
+def copy_query(connection, query: str, path: Path) -> int:
+    """Write `query` sorted by all its columns as CSV; return the rows written."""
+    (rows,) = connection.execute(
+        f"copy ({query} order by all) to '{path}' (header, delimiter ',', quote '\"')"
+    ).fetchone()
+    path.chmod(OWNER_ONLY_FILE)
+    return rows
+
+
+def write_hashed_and_delta(connection, folder: Path, previous: Path | None) -> dict[str, int]:
+    """`suppression_list_hashed.csv` from the staged plain list, and `added`/`removed` rows of it
+    against the previous published run (`suppression_delta.csv`)."""
+    plain = f"read_csv('{folder / SUPPRESSION_LIST.file}', all_varchar = true)"
+    rows = {HASHED_LIST: copy_query(connection, f"select {HASHED_COLUMNS} from {plain}",
+                                    folder / HASHED_LIST)}
+    columns = "channel, address_sha256, purpose, reason"
+    current = f"select {columns} from read_csv('{folder / HASHED_LIST}', all_varchar = true)"
+    if previous is not None and (previous / HASHED_LIST).is_file():
+        before = f"select {columns} from read_csv('{previous / HASHED_LIST}', all_varchar = true)"
+    else:
+        before = f"select * from ({current}) where false"  # a first run: everything is added
+    query = (
+        f"select 'added' as change, * from ({current} except {before}) "
+        f"union all select 'removed' as change, * from ({before} except {current})"
+    )
+    rows[DELTA_LIST] = copy_query(connection, query, folder / DELTA_LIST)
+    return rows
+
+
+def file_checksums(folder: Path) -> dict[str, str]:
+    """sha256 of every output of the run by relative path (not the manifest, not `quality/`)."""
+    return {
+        str(path.relative_to(folder)): sha256_of(path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+        and path.name != MANIFEST_FILE
+        and path.relative_to(folder).parts[0] not in (VALIDATION_FOLDER, STATE_FOLDER)
+    }
