@@ -2,9 +2,10 @@
 
 CONTRACT.md: UTF-8 (a BOM is tolerated), comma or semicolon delimited (Dutch spreadsheet exports
 use `;`). An export from a Windows program is often Windows-1252 instead: such a file is refused
-with the line of its first bad byte, unless the operator says that this is its encoding
-(`HYGIENE_EXTRACT_ENCODING=cp1252`); it is then read as a UTF-8 copy. Values are never quoted
-in a message: they may be personal data.
+with the line of its first bad byte, unless the operator says which encoding the extracts that
+are not UTF-8 are in (`HYGIENE_EXTRACT_ENCODING=cp1252`); such a file is then read as a UTF-8
+copy, while the extracts that are UTF-8 (another source system's) are read as they are. Values
+are never quoted in a message: they may be personal data.
 """
 
 from __future__ import annotations
@@ -55,23 +56,24 @@ def first_non_utf8_line(path: Path) -> int | None:
 
 def readable_utf8(path: Path, encoding: str, scratch: Path, *, lenient: bool = False) -> Path:
     """`path` itself when it is UTF-8, else its UTF-8 copy in `scratch` when the operator declared
-    another encoding; raise ExtractError naming the line of the first bad byte otherwise.
+    the encoding of extracts that are not; raise ExtractError naming the line of the first bad
+    byte otherwise.
 
     `lenient` (a degraded night, G5, reads what it can): bytes that do not decode are replaced
     instead, which spoils at most the values that hold them.
     """
-    if encoding == codecs.lookup(UTF8).name:
-        line = first_non_utf8_line(path)
-        if line is not None and lenient:
-            return _utf8_copy(path, UTF8, scratch, errors="replace")
-        if line is not None:
-            raise ExtractError(
-                f"{path.name}, line {line}: not UTF-8; Windows-1252? If the export comes from a "
-                f"Windows program, set {ENCODING_VARIABLE}=cp1252 and rerun, or have it exported "
-                "as UTF-8."
-            )
+    line = first_non_utf8_line(path)
+    if line is None:
         return path
-    return _utf8_copy(path, encoding, scratch, errors="replace" if lenient else "strict")
+    if encoding != codecs.lookup(UTF8).name:
+        return _utf8_copy(path, encoding, scratch, errors="replace" if lenient else "strict")
+    if lenient:
+        return _utf8_copy(path, UTF8, scratch, errors="replace")
+    raise ExtractError(
+        f"{path.name}, line {line}: not UTF-8; Windows-1252? If the export comes from a "
+        f"Windows program, set {ENCODING_VARIABLE}=cp1252 and rerun, or have it exported "
+        "as UTF-8."
+    )
 
 
 def _utf8_copy(path: Path, encoding: str, scratch: Path, *, errors: str) -> Path:
