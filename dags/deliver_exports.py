@@ -24,11 +24,12 @@ import os
 import pendulum
 from airflow.sdk import Asset, dag, task
 
+from hygiene import assets
 from hygiene.settings import Settings
 
 DAG_ID = "deliver_exports"
 # Declared as an outlet of retention_nightly's `publish` task.
-SUPPRESSION_LIST = Asset(name="hygiene_suppression_list")
+SUPPRESSION_LIST = Asset(name=assets.SUPPRESSION_LIST)
 
 
 @dag(

@@ -27,6 +27,7 @@ from airflow.sdk import Asset, Param, TriggerRule, dag, get_current_context, tas
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode
 
+from hygiene import assets
 from hygiene.settings import NIGHTLY_DBT_EXCLUDE, Settings
 
 DAG_ID = "retention_nightly"
@@ -35,9 +36,9 @@ RUN_DATE = "{{ ti.xcom_pull(task_ids='resolve_run_date') }}"
 # Each attempt has a warehouse file of its own (hygiene.attempts): load_raw names it.
 WAREHOUSE = "{{ ti.xcom_pull(task_ids='load_raw')['warehouse'] }}"
 
-SUPPRESSION_LIST = Asset(name="hygiene_suppression_list")
-DELETION_LIST = Asset(name="hygiene_deletion_list")
-PRIVACY_REPORT = Asset(name="hygiene_privacy_report")
+SUPPRESSION_LIST = Asset(name=assets.SUPPRESSION_LIST)
+DELETION_LIST = Asset(name=assets.DELETION_LIST)
+PRIVACY_REPORT = Asset(name=assets.PRIVACY_REPORT)
 
 # How each model's task waits for the one `dbt build` (README, "Execution mode").
 SENSOR_MODE_VARIABLE = "HYGIENE_DBT_SENSOR_MODE"

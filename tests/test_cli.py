@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from airflow_runner import airflow_env
 from hygiene.cli import main
 from published_run import D, write_run
 
@@ -14,6 +15,8 @@ from published_run import D, write_run
 @pytest.fixture
 def output_root(tmp_path, monkeypatch):
     root = tmp_path / "out"
+    for name, value in airflow_env().items():  # the checkout's Airflow, as `make` sets it
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("HYGIENE_OUTPUT_DIR", str(root))
     return root
 
@@ -104,6 +107,7 @@ def test_g2_approve_deletions_prints_what_it_did_and_refuses_twice(output_root, 
     out = capsys.readouterr().out
     assert f"Deletion list of {D} approved by Privacy Officer" in out
     assert f"3 rows are now {folder.resolve() / 'deletion_list.csv'}" in out
+    assert "hygiene_deletion_list" in out  # announced to Airflow, or said why not
     assert main(["approve-deletions", "--date", D, "--by", "Someone Else", "--yes"]) == 1
     assert "approved already" in capsys.readouterr().err
     assert json.loads((folder / "run_manifest.json").read_text())["deletion_hold"]["approved_by"] == "Privacy Officer"

@@ -149,6 +149,7 @@ def _approve_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _approve(args: argparse.Namespace) -> int:
     from hygiene.approve import ApprovalRefused, approve_deletions, held_list
+    from hygiene.assets import DELETION_LIST, announce
     from hygiene.settings import Settings
 
     output_root = Settings.from_env().output_root
@@ -159,6 +160,10 @@ def _approve(args: argparse.Namespace) -> int:
         if not args.yes and not _confirmed(held.lines() + ["", f"Approve it as {args.by}?"]):
             raise ApprovalRefused("Not approved: nothing was changed.")
         approval = approve_deletions(output_root, day, args.by)
+        announced = announce(DELETION_LIST, {
+            "run_date": approval.run_date, "path": str(approval.deletion_list),
+            "rows": approval.rows, "status": "approved", "approved_by": approval.approved_by,
+        })
         return [
             (
                 f"Deletion list of {approval.run_date} approved by {approval.approved_by} "
@@ -167,6 +172,7 @@ def _approve(args: argparse.Namespace) -> int:
             ),
             f"run_manifest.json records the approval and the list's sha256 {approval.sha256};",
             "the report no longer says the list is held.",
+            announced,
         ]
 
     return _report_errors(approve)

@@ -6,13 +6,14 @@ import csv
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from airflow_runner import Folders, run_dag
+from airflow_runner import PROJECT_ROOT, Folders, run_dag
 from hygiene.generate import generate_landing
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -44,7 +45,12 @@ def night(tmp_path_factory):
     generate_landing(folders.landing_root / D, date.fromisoformat(D), contacts=400)
     result = run_dag(D, folders)
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    (root / "dags_test.log").write_text(result.stdout + result.stderr)  # the task logs, inline
     return folders
+
+
+# Files whose job is to hold addresses (owner-only): everything else must hold none.
+ADDRESS_FILES = ("suppression_list.csv", "marketing_eligibility.csv", "exports", "explain")
 
 
 def test_run_publishes_every_contract_file_with_the_documented_columns(night):
@@ -159,6 +165,37 @@ def assert_degraded(night: Folders, day: str, failed_task: str) -> None:
         degraded = {(r["channel"], r["address"], r["purpose"]) for r in csv.DictReader(handle)}
     assert good <= degraded  # never a suppression less
     assert os.readlink(night.output_root / "latest") == day
+
+
+def personal_data(landing: Path) -> set[str]:
+    """The generated e-mail addresses (as typed and normalised), phone numbers and full names."""
+    values: set[str] = set()
+    with (landing / "crm_contacts.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            values |= {row["email"].strip(), row["email"].strip().lower(), row["phone"].strip()}
+            values.add(f"{row['first_name']} {row['last_name']}".strip())
+    with (landing / "bookings.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            values |= {row["booker_email"].strip(), row["booker_phone"].strip()}
+    return {value for value in values if len(value) >= 8}
+
+
+def test_no_personal_data_in_task_logs_xcom_checks_report_or_state(night):
+    """DESIGN.md: counts, ids and paths only, anywhere but the lists that must hold addresses."""
+    secrets = personal_data(night.landing_root / D)
+    assert len(secrets) > 500
+    texts = {"task logs": (night.output_root.parent / "dags_test.log").read_text()}
+    with sqlite3.connect(PROJECT_ROOT / ".airflow" / "airflow.db") as db:
+        texts["xcom"] = "\n".join(str(value) for (value,) in db.execute(
+            "select value from xcom where dag_id = 'retention_nightly'"))
+    assert "warehouse" in texts["xcom"]  # the run's XCom was found
+    for path in sorted(night.output_root.rglob("*")):
+        parts = path.relative_to(night.output_root).parts
+        if path.is_file() and not any(part in ADDRESS_FILES for part in parts):
+            texts[str(path.relative_to(night.output_root))] = path.read_bytes().decode(errors="replace")
+    assert any("quality" in name for name in texts) and any("state" in name for name in texts)
+    found = {(where, secret) for where, text in texts.items() for secret in secrets if secret in text}
+    assert not found, sorted(found)[:10]
 
 
 def copy_landing(night: Folders, day: str) -> Path:

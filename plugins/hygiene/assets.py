@@ -1,0 +1,39 @@
+"""The Airflow Assets a night publishes, and how an act outside a task announces one.
+
+Other DAGs depend on the published files through these Assets, never on the tables of the
+disposable warehouse: the mail-tool delivery on the suppression list, a deletion consumer on the
+deletion list. An approval (`hygiene approve-deletions`, G2) publishes a deletion list long after
+the night's tasks ended, so it announces the Asset itself, through Airflow's metadata database
+(the embedded one of `make`, or the one AIRFLOW__DATABASE__SQL_ALCHEMY_CONN names).
+"""
+
+from __future__ import annotations
+
+SUPPRESSION_LIST = "hygiene_suppression_list"
+DELETION_LIST = "hygiene_deletion_list"
+PRIVACY_REPORT = "hygiene_privacy_report"
+
+
+def announce(asset_name: str, extra: dict) -> str:
+    """Record an event of the Asset `asset_name` with `extra` (paths, counts, status; never
+    data); returns a sentence saying what happened, so that the caller can tell a person."""
+    try:
+        from airflow.assets.manager import asset_manager
+        from airflow.models.asset import AssetModel
+        from airflow.utils.session import create_session
+        from sqlalchemy import select
+
+        with create_session() as session:
+            asset = session.scalar(select(AssetModel).where(AssetModel.name == asset_name))
+            if asset is None:
+                return (
+                    f"Airflow does not know the Asset {asset_name} yet (the nightly DAG has not "
+                    "been parsed into its database): no consumer DAG was started."
+                )
+            asset_manager.register_asset_change(asset=asset, extra=extra, session=session)
+    except Exception as error:  # noqa: BLE001 - the approval itself stands; say what is missing
+        return (
+            f"The Asset {asset_name} could not be announced to Airflow ({type(error).__name__}): "
+            "start its consumers by hand."
+        )
+    return f"Airflow was told that {asset_name} changed: its consumer DAGs start."
