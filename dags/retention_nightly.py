@@ -25,7 +25,7 @@ from pathlib import Path
 import pendulum
 from airflow.sdk import Asset, Param, TriggerRule, dag, get_current_context, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-from cosmos.constants import ExecutionMode, InvocationMode, LoadMode
+from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
 from hygiene import assets
 from hygiene.settings import NIGHTLY_DBT_EXCLUDE, Settings
@@ -177,6 +177,8 @@ def retention_nightly():
         render_config=RenderConfig(
             load_method=LoadMode.DBT_LS,
             exclude=NIGHTLY_DBT_EXCLUDE,
+            # the night runs no dbt data tests (NIGHTLY_DBT_EXCLUDE): a task per model, no test tasks
+            test_behavior=TestBehavior.NONE,
             # Other DAGs depend on the published files (the Assets below), never on the tables
             # of the disposable warehouse.
             emit_datasets=False,

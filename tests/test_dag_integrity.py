@@ -54,10 +54,14 @@ def test_each_dbt_model_is_its_own_task(dagbag):
         assert any(model in task_id for task_id in task_ids), model
 
 
-def test_the_nightly_dbt_build_leaves_the_unit_tests_to_make_test(dagbag):
-    """The unit tests run in tests/test_dbt_unit_tests.py; the night builds and checks data."""
-    producer = dagbag.dags["retention_nightly"].get_task("rules.dbt_producer_watcher")
+def test_the_nightly_dbt_build_leaves_the_sql_guards_to_make_test(dagbag):
+    """Unit and data tests guard the SQL: tests/test_dbt_unit_tests.py runs them; the night
+    builds the models and checks the data with GX."""
+    dag = dagbag.dags["retention_nightly"]
+    producer = dag.get_task("rules.dbt_producer_watcher")
     assert "resource_type:unit_test" in producer.exclude
+    assert "resource_type:test" in producer.exclude
+    assert not [task_id for task_id in dag.task_ids if task_id.endswith((".test", "_test"))]
 
 
 def test_publish_happens_after_every_check_and_guard(dagbag):

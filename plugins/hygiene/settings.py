@@ -11,10 +11,13 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 POLICY_SEED = DBT_PROJECT_DIR / "seeds" / "retention_policy.csv"
-# What the nightly `dbt build` leaves out: the unit tests (`unit_tests:` in the models' YAML)
-# check the SQL on fixed inputs, so their result cannot change from night to night; they run
-# in `make test` (tests/test_dbt_unit_tests.py), as dbt advises for production runs.
-NIGHTLY_DBT_EXCLUDE = ["resource_type:unit_test"]
+# What the nightly `dbt build` leaves out, to `make test` (tests/test_dbt_unit_tests.py runs the
+# whole build): the unit tests (`unit_tests:` in the models' YAML) check the SQL on fixed inputs,
+# as dbt advises for production; the data tests (`data_tests:`) guard the SQL too: given extracts
+# that pass the `raw_extracts` suite they hold by construction, and what can fail on new data is
+# checked once, on the published tables, by the `consent_proof` and `marts` suites (and the
+# policy file by hygiene.policy before a run reads it).
+NIGHTLY_DBT_EXCLUDE = ["resource_type:unit_test", "resource_type:test"]
 
 
 @dataclass(frozen=True)
