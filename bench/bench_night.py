@@ -276,7 +276,7 @@ def run_night(contacts: int, run_date: str, scratch: Path) -> tuple[Night, Path]
         manifest = nightly.run_manifest(landed, loaded, checks, hold, outputs)
         measure_in_process(
             night, "publish_run", lambda: nightly.publish_run(attempt, manifest),
-            rows=lambda _: None, note=lambda folder: f"published {Path(folder).name}",
+            rows=lambda _: None, note=lambda extra: f"published {extra['run_date']}",
         )
     _print_slowest_nodes(scratch / "dbt_target")
     return night, attempt.warehouse

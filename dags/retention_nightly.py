@@ -28,6 +28,7 @@ from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, 
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
 from hygiene import assets
+from hygiene.dbt_docs import model_descriptions
 from hygiene.settings import NIGHTLY_DBT_EXCLUDE, Settings
 
 DAG_ID = "retention_nightly"
@@ -39,6 +40,7 @@ WAREHOUSE = "{{ ti.xcom_pull(task_ids='load_raw')['warehouse'] }}"
 SUPPRESSION_LIST = Asset(name=assets.SUPPRESSION_LIST)
 DELETION_LIST = Asset(name=assets.DELETION_LIST)
 PRIVACY_REPORT = Asset(name=assets.PRIVACY_REPORT)
+HELD_DELETION_LIST = Asset(name=assets.HELD_DELETION_LIST)
 
 # How each model's task waits for the one `dbt build` (README, "Execution mode").
 SENSOR_MODE_VARIABLE = "HYGIENE_DBT_SENSOR_MODE"
@@ -194,6 +196,13 @@ def retention_nightly():
         default_args={"retries": 0},
     )
 
+    # Each model's task shows what the model decides (its dbt description).
+    descriptions = model_descriptions(DBT_PROJECT)
+    for task_id, model_task in rules.children.items():
+        model = task_id.removeprefix("rules.").removesuffix("_run").removesuffix(".run")
+        if model in descriptions:
+            model_task.doc_md = descriptions[model]
+
     @task
     def check_marts(run_date: str) -> dict:
         """Great Expectations suites `consent_proof` (M4) and `marts` (lists consistent).
@@ -233,11 +242,11 @@ def retention_nightly():
 
         return write(attempt_of(run_date), {**checks_raw, **checks_marts}, hold, loaded)
 
-    @task(outlets=[SUPPRESSION_LIST, DELETION_LIST, PRIVACY_REPORT])
+    @task(outlets=[SUPPRESSION_LIST, PRIVACY_REPORT])
     def publish(
         run_date: str, landed: dict, loaded: dict, checks_raw: dict, checks_marts: dict,
-        hold: dict, outputs: dict, report: str,
-    ) -> str:
+        hold: dict, outputs: dict, report: str, *, outlet_events,
+    ) -> dict:
         """Writes `run_manifest.json` last, swaps D's run and state into place, points `latest`
         at it, and prunes what old runs need not keep any longer (G6).
 
@@ -246,7 +255,31 @@ def retention_nightly():
         from hygiene.nightly import publish_run, run_manifest
 
         manifest = run_manifest(landed, loaded, {**checks_raw, **checks_marts}, hold, outputs)
-        return publish_run(attempt_of(run_date), manifest)
+        published = publish_run(attempt_of(run_date), manifest)
+        for asset in (SUPPRESSION_LIST, PRIVACY_REPORT):
+            outlet_events[asset].extra = published
+        return published
+
+    @task(outlets=[DELETION_LIST])
+    def announce_deletion_list(published: dict, *, outlet_events) -> None:
+        """Tells the deletion consumers that D's deletion list is published; skipped while G2
+        holds it (the approval publishes it later, and announces it then)."""
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        if published["status"] == "held":
+            raise AirflowSkipException("G2 holds the deletion list: nothing to delete yet.")
+        outlet_events[DELETION_LIST].extra = published
+
+    @task(outlets=[HELD_DELETION_LIST])
+    def announce_hold(published: dict, *, outlet_events) -> None:
+        """When G2 held D's deletion list, starts the approval DAG (approve_deletions), which asks
+        a person in Airflow's "Required actions"; skipped otherwise. The night itself never
+        waits for a person."""
+        from airflow.sdk.exceptions import AirflowSkipException
+
+        if published["status"] != "held":
+            raise AirflowSkipException("The deletion list was not held.")
+        outlet_events[HELD_DELETION_LIST].extra = published
 
     @task(trigger_rule=TriggerRule.ONE_FAILED, outlets=[SUPPRESSION_LIST, PRIVACY_REPORT])
     def publish_degraded(run_date: str) -> None:
@@ -274,6 +307,8 @@ def retention_nightly():
     checks_raw >> rules >> checks_marts >> hold
     outputs >> report
     published = publish(run_date, landed, loaded, checks_raw, checks_marts, hold, outputs, report)
+    announce_deletion_list(published)
+    announce_hold(published)
     # After every other task, so that it runs whichever of them failed.
     [ready, landed, loaded, checks_raw, rules, checks_marts, hold, outputs, report, published] >> (
         publish_degraded(run_date)

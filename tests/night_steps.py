@@ -75,7 +75,7 @@ def run_night(settings: Settings, run_date: str, run_id: str = "night-steps") ->
         nightly.write_report(attempt, checks, hold, loaded)
         step = "publish"
         manifest = nightly.run_manifest(landed, loaded, checks, hold, outputs)
-        return nightly.publish_run(attempt, manifest)
+        return nightly.publish_run(attempt, manifest)["path"]
     except Exception as error:  # the DAG's failure callback, then publish_degraded
         nightly.record_failure(attempt, step, error)
         nightly.publish_degraded(attempt)

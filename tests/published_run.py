@@ -137,6 +137,7 @@ def write_run(output_root: Path, day: str = D, *, held: bool = False, explain: b
         rows["held/deletion_list.csv"] = len(DELETION_ROWS) - 1
     manifest = {
         "run_date": day,
+        "status": "held" if held else "published",
         "policy_version": "p0licy",
         "code_version": "c0de",
         "deletion_hold": {

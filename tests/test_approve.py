@@ -10,7 +10,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from hygiene.approve import ApprovalRefused, approve_deletions, held_list
+from hygiene.approve import (
+    ApprovalRefused,
+    approval_request,
+    approve_deletions,
+    held_list,
+    reject_deletions,
+)
 from hygiene.landing import sha256_of
 from hygiene.runs import RunNotFound
 from published_run import DELETION_ROWS, D, read_rows, write_run
@@ -106,3 +112,26 @@ def test_g2_held_list_is_counted_by_rule_and_subject_for_the_person_who_approves
     text = "\n".join(held.lines())
     assert "It has 3 rows about 2 bookings, 1 contacts:" in text
     assert "A row is one subject and one action" in text
+
+
+def test_g2_a_rejection_is_recorded_and_deletes_nothing(tmp_path):
+    folder = write_run(tmp_path / "out", held=True)
+    empty = (folder / "deletion_list.csv").read_bytes()
+    summer = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
+    assert reject_deletions(tmp_path / "out", D, "Privacy Officer", now=summer) == (
+        "2026-07-01T12:00:00+02:00")
+    assert (folder / "deletion_list.csv").read_bytes() == empty
+    hold = manifest_of(folder)["deletion_hold"]
+    assert hold["rejected"] and hold["rejected_by"] == "Privacy Officer"
+    assert "Rejected (G2)" in (folder / "privacy_report.html").read_text()
+    with pytest.raises(ApprovalRefused, match="was rejected, by Privacy Officer"):
+        approve_deletions(tmp_path / "out", D, "Someone Else")
+    assert not (tmp_path / "out" / "state" / "approved").exists()  # G3 counts nothing rejected
+
+
+def test_g2_the_approval_question_counts_by_rule_and_links_the_list(tmp_path):
+    write_run(tmp_path / "out", held=True)
+    subject, body = approval_request(held_list(tmp_path / "out", D))
+    assert subject == f"Verwijderlijst van {D} goedkeuren?"
+    assert "| contacten | verwijderen | R7 | 1 |" in body
+    assert f"(/hygiene/held/{D})" in body and f"(/hygiene/runs/{D}/privacy_report.html)" in body

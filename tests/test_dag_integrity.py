@@ -94,3 +94,31 @@ def test_dbt_sensors_defer_in_the_scheduler_by_default(dagbag, monkeypatch):
     monkeypatch.setenv("HYGIENE_DBT_SENSOR_MODE", "poke")
     with pytest.raises(ValueError, match="HYGIENE_DBT_SENSOR_MODE='poke': expected one of"):
         module.watcher_sensor_args()
+
+
+def test_each_dbt_model_task_shows_the_models_description(dagbag):
+    dag = dagbag.dags["retention_nightly"]
+    task = next(t for t in dag.tasks if t.task_id.startswith("rules.suppression_list"))
+    assert "suppression_list.csv" in task.doc_md and "M9" in task.doc_md
+
+
+def test_g5_a_failed_night_publishes_its_degraded_update_whichever_task_failed(dagbag):
+    dag = dagbag.dags["retention_nightly"]
+    degraded = dag.get_task("publish_degraded")
+    assert degraded.trigger_rule == "one_failed"
+    upstream = degraded.get_flat_relative_ids(upstream=True)
+    assert {"load_raw", "check_raw", "check_marts", "write_outputs", "publish"} <= upstream
+    assert any(task_id.startswith("rules.") for task_id in degraded.upstream_task_ids)
+
+
+def test_g2_a_held_list_starts_the_approval_dag_which_asks_a_person(dagbag):
+    nightly = dagbag.dags["retention_nightly"]
+    announce = nightly.get_task("announce_hold")
+    assert [outlet.name for outlet in announce.outlets] == ["hygiene_held_deletion_list"]
+    assert [o.name for o in nightly.get_task("announce_deletion_list").outlets] == [
+        "hygiene_deletion_list"]
+    approval = dagbag.dags["approve_deletions"]
+    review = approval.get_task("review")
+    assert type(review).__name__ == "ApprovalOperator"
+    assert review.defaults == ["Reject"] and review.response_timeout.days == 7
+    assert approval.get_task("publish_approved").upstream_task_ids >= {"review"}

@@ -5,7 +5,8 @@ file, then `os.replace`), the report is rendered again so that it no longer says
 state remembers the approval (G3 counts from it), and `run_manifest.json` records who approved
 when (Europe/Amsterdam) with the list's new checksum, written last and atomically too: a reader
 sees either the held run or the approved one, never half of it. The held copy stays under
-`held/` as the record of what was reviewed. A second approval of the same D is refused.
+`held/` as the record of what was reviewed. A second decision about the same D is refused; a
+rejection is recorded the same way and deletes nothing.
 """
 
 from __future__ import annotations
@@ -62,6 +63,43 @@ class HeldList:
         return ", ".join(
             f"{count:,} {words.get(kind, kind)}" for kind, count in sorted(self.subjects.items())
         )
+
+
+def approval_request(held: HeldList, ui_prefix: str = "/hygiene") -> tuple[str, str]:
+    """The question the approval DAG asks in Airflow's "Required actions" (Dutch: the privacy
+    officer answers it): a subject, and a Markdown body with the counts by rule and links to
+    the held list and the report (pages of the UI plugin, hygiene.ui)."""
+    day = held.run.run_date
+    words = {"contact": "contacten", "booking": "boekingen", "consent_event": "toestemmingsgebeurtenissen"}
+    actions = {"delete": "verwijderen", "minimize": "minimaliseren"}
+    body = [
+        (f"De verwijderlijst van **{day}** is vastgehouden voor goedkeuring (G2): "
+        f"{held.run.deletion_hold.get('reason') or 'groter dan gewoonlijk'}."),
+        "",
+        f"{_number(held.rows)} regels over "
+        + ", ".join(f"{_number(count)} {words.get(kind, kind)}"
+                    for kind, count in sorted(held.subjects.items()))
+        + ". Een regel is één onderwerp en één actie: een boeking kan twee keer voorkomen "
+        "(minimaliseren R3, verwijderen R4).",
+        "",
+        "| onderwerp | actie | regel | regels |",
+        "|---|---|---|---:|",
+        *(
+            f"| {words.get(kind, kind)} | {actions.get(action, action)} | {rule} | {_number(rows)} |"
+            for (kind, action, rule), rows in sorted(held.rows_by_rule.items())
+        ),
+        "",
+        (f"[De vastgehouden lijst (csv)]({ui_prefix}/held/{day}) · "
+        f"[Het privacyrapport van {day}]({ui_prefix}/runs/{day}/privacy_report.html)"),
+        "",
+        ("**Goedkeuren** publiceert de lijst als de verwijderlijst van die dag; **afwijzen** "
+        "verwijdert niets. Zonder antwoord blijft de lijst vastgehouden."),
+    ]
+    return f"Verwijderlijst van {day} goedkeuren?", "\n".join(body)
+
+
+def _number(count: int) -> str:
+    return f"{count:,}".replace(",", ".")  # Dutch thousands separator
 
 
 @dataclass(frozen=True)
@@ -124,15 +162,50 @@ def approve_deletions(
         outputs.setdefault("rows", {})[DELETION_LIST_FILE] = rows
         checksums = outputs.setdefault("sha256", {})
         checksums[DELETION_LIST_FILE] = checksum
-        for name in ("privacy_report.html", "report_facts.json"):
-            if (run.folder / name).is_file():
-                checksums[name] = sha256_of(run.folder / name)
+        _record_report_checksums(run.folder, checksums)
         write_manifest(run.folder / MANIFEST_FILE, manifest)
     return Approval(run.run_date, target, rows, checksum, hold["approved_by"], hold["approved_at"])
 
 
+def reject_deletions(
+    output_root: Path, run_date: str, rejected_by: str, *, now: datetime | None = None
+) -> str:
+    """Record that a person rejected D's held deletion list: nothing of it is deleted, D's
+    `deletion_list.csv` stays empty, the report says who rejected it when. Returns that time."""
+    if not rejected_by.strip():
+        raise ApprovalRefused("Say who rejects the deletion list.")
+    with layout.locked(output_root):
+        run = find_run(output_root, run_date)
+        _check_approvable(run)
+        rejected_at = (now or datetime.now(AMSTERDAM)).astimezone(AMSTERDAM)
+        hold = {
+            **run.deletion_hold,
+            "rejected": True,
+            "rejected_by": rejected_by.strip(),
+            "rejected_at": rejected_at.isoformat(timespec="seconds"),
+        }
+        rewrite_report(run.folder, hold=hold)
+        manifest = run.manifest
+        manifest["deletion_hold"] = hold
+        checksums = manifest.setdefault("outputs", {}).setdefault("sha256", {})
+        _record_report_checksums(run.folder, checksums)
+        write_manifest(run.folder / MANIFEST_FILE, manifest)
+    return hold["rejected_at"]
+
+
+def _record_report_checksums(folder: Path, checksums: dict) -> None:
+    for name in ("privacy_report.html", "privacy_report.pdf", "report_facts.json"):
+        if (folder / name).is_file():
+            checksums[name] = sha256_of(folder / name)
+
+
 def _check_approvable(run: PublishedRun) -> None:
     hold = run.deletion_hold
+    if hold.get("rejected"):
+        raise ApprovalRefused(
+            f"The deletion list of {run.run_date} was rejected, by {hold.get('rejected_by')} at "
+            f"{hold.get('rejected_at')}: nothing of it is deleted. Nothing was changed."
+        )
     if hold.get("approved"):
         raise ApprovalRefused(
             f"The deletion list of {run.run_date} was approved already, by "

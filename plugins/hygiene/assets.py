@@ -4,7 +4,8 @@ Other DAGs depend on the published files through these Assets, never on the tabl
 disposable warehouse: the mail-tool delivery on the suppression list, a deletion consumer on the
 deletion list. An approval (`hygiene approve-deletions`, G2) publishes a deletion list long after
 the night's tasks ended, so it announces the Asset itself, through Airflow's metadata database
-(the embedded one of `make`, or the one AIRFLOW__DATABASE__SQL_ALCHEMY_CONN names).
+(the embedded one of `make`, or the one AIRFLOW__DATABASE__SQL_ALCHEMY_CONN names). Every event
+carries where the night is, its status and its counts (never data).
 """
 
 from __future__ import annotations
@@ -12,6 +13,21 @@ from __future__ import annotations
 SUPPRESSION_LIST = "hygiene_suppression_list"
 DELETION_LIST = "hygiene_deletion_list"
 PRIVACY_REPORT = "hygiene_privacy_report"
+# A deletion list G2 held for a person's decision: starts the approval DAG (dags/approve_deletions.py).
+HELD_DELETION_LIST = "hygiene_held_deletion_list"
+
+
+def published_extra(manifest: dict, folder: str) -> dict:
+    """What an Asset event of a published night carries: where, what status, how many rows."""
+    rows = manifest.get("outputs", {}).get("rows", {})
+    return {
+        "run_date": manifest["run_date"],
+        "status": manifest.get("status"),
+        "path": folder,
+        "rows": {name: rows[name] for name in (
+            "suppression_list.csv", "marketing_eligibility.csv", "deletion_list.csv",
+            "held/deletion_list.csv") if name in rows},
+    }
 
 
 def announce(asset_name: str, extra: dict) -> str:

@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hygiene import guards, landing, load, publish, state
+from hygiene.assets import published_extra
 from hygiene.attempts import Attempt
 from hygiene.errors import HygieneError, PublishError
 from hygiene.exports.write import write_mail_tool_exports
@@ -181,9 +182,10 @@ def run_manifest(landed: dict, loaded: dict, checks: dict, hold: dict, outputs: 
     }
 
 
-def publish_run(attempt: Attempt, manifest: dict) -> str:
+def publish_run(attempt: Attempt, manifest: dict) -> dict:
     """Manifest last, then swap the run and its state into place and move `latest` (G4,
-    CONTRACT "Output"); then prune what old runs no longer need to keep (G6)."""
+    CONTRACT "Output"); then prune what old runs no longer need to keep (G6). Returns what the
+    published Assets' events carry (hygiene.assets.published_extra)."""
     from hygiene.policy import current_policy
     from hygiene.publish.prune import prune_published_runs
 
@@ -193,7 +195,7 @@ def publish_run(attempt: Attempt, manifest: dict) -> str:
     pruned = prune_published_runs(settings.output_root, attempt.run_date, current_policy())
     attempt.record(outcome=manifest["status"], published=str(published), pruned=pruned)
     attempt.finish()
-    return str(published)
+    return published_extra(manifest, str(published))
 
 
 class NightFailed(HygieneError):

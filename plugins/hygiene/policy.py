@@ -52,6 +52,7 @@ PERIOD_KEYS = (
     "consent_evidence_retention",  # R10
     "overdue_deletion_days",  # G3
     "published_run_retention",  # G6
+    "deletion_approval_time",  # G2: how long the approval DAG waits for an answer
 )
 SHARE_KEYS = ("deletion_hold_share", "max_unproven_grant_share", "volume_band")
 

@@ -46,8 +46,9 @@ class PublishedRun:
 
     @property
     def is_deletion_list_held(self) -> bool:
-        """G2 held D's deletion list and nobody has approved it yet."""
-        return bool(self.deletion_hold.get("held")) and not self.deletion_hold.get("approved")
+        """G2 held D's deletion list and nobody has approved or rejected it yet."""
+        hold = self.deletion_hold
+        return bool(hold.get("held")) and not hold.get("approved") and not hold.get("rejected")
 
     @property
     def is_deletion_list_approved(self) -> bool:
@@ -123,6 +124,14 @@ def where_lines(run: PublishedRun) -> list[str]:
             f"  {DELETION_LIST_FILE} is published empty; the full list is {run.held_deletion_list}",
             "  After a person has reviewed it, approve it with:",
             f"    python -m hygiene approve-deletions --date {run.run_date} --by 'YOUR NAME'",
+        ]
+    elif hold.get("rejected"):
+        lines += [
+            "",
+            (
+                f"The deletion list of {run.run_date} was held (G2) and rejected by "
+                f"{hold.get('rejected_by')} at {hold.get('rejected_at')}: nothing of it is deleted."
+            ),
         ]
     elif run.is_deletion_list_approved:
         lines += [
