@@ -1,5 +1,6 @@
 # Two commands for a new user (README.md): `make demo` and `make test`. Both install what they
 # need first: uv from PyPI into .tools/, then the locked environment (uv.lock) into .venv/.
+# Install chatter goes to .tools/install.log; the terminal gets a line per step.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .SHELLFLAGS := -eu -o pipefail -c
@@ -19,6 +20,9 @@ export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN := sqlite:///$(CURDIR)/.airflow/airflow.db
 export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
+# D is a date in Amsterdam; two cores run two tasks at a time (the night is a chain anyway).
+export AIRFLOW__CORE__DEFAULT_TIMEZONE := Europe/Amsterdam
+export AIRFLOW__CORE__PARALLELISM := $(shell echo $$(( $$(nproc) * 2 )))
 export PYTHONPATH := $(CURDIR)/plugins
 export PATH := $(BIN):$(PATH)
 # A privacy product sends nothing home.
@@ -34,39 +38,49 @@ export HYGIENE_OUTPUT_DIR ?= $(CURDIR)/data/output
 export HYGIENE_WAREHOUSE_DIR ?= $(CURDIR)/data/warehouse
 HASH_KEY_FILE := $(CURDIR)/data/.hash_key
 
-.PHONY: help install browser demo run test test-fast bench ui lint clean
+.PHONY: help install browser demo run test test-fast bench docs ui lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
+INSTALL_LOG := .tools/install.log
+
 $(UV):
-	$(PYTHON) -m venv .tools
-	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+	@echo "Installing uv $(UV_VERSION) into .tools/ (log: $(INSTALL_LOG))"
+	@$(PYTHON) -m venv .tools
+	@.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)" > $(INSTALL_LOG) 2>&1 \
+		|| { tail -20 $(INSTALL_LOG); exit 1; }
 
 $(VENV)/.installed: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')"
-	touch $@
+	@echo "Installing the locked environment (uv.lock) into .venv/ (log: $(INSTALL_LOG))"
+	@$(UV) sync --frozen --python "$$($(PYTHON) -c 'import sys; print(sys.executable)')" \
+		>> $(INSTALL_LOG) 2>&1 || { tail -30 $(INSTALL_LOG); exit 1; }
+	@touch $@
 
 .airflow/airflow.db: $(VENV)/.installed
-	mkdir -p .airflow
-	airflow db migrate > .airflow/migrate.log 2>&1 || { cat .airflow/migrate.log; exit 1; }
+	@echo "Creating the Airflow metadata database (SQLite) in .airflow/"
+	@mkdir -p .airflow
+	@airflow db migrate > .airflow/migrate.log 2>&1 || { tail -30 .airflow/migrate.log; exit 1; }
 
 install: $(VENV)/.installed .airflow/airflow.db  ## install uv, the locked environment and the Airflow DB
 
 $(HASH_KEY_FILE):
-	mkdir -p $(dir $@)
-	umask 077 && python -c 'import secrets; print(secrets.token_hex(32))' > $@
+	@mkdir -p $(dir $@)
+	@umask 077 && python -c 'import secrets; print(secrets.token_hex(32))' > $@
+	@echo "Made a secret key for the keyed hashes (M8, M10) in $@"
 
 demo: install $(HASH_KEY_FILE)  ## generate demo extracts for today and run the nightly DAG on them
-	python -m hygiene generate --date $(DATE) --contacts $(DEMO_CONTACTS) --out "$(HYGIENE_LANDING_DIR)/$(DATE)"
-	$(MAKE) --no-print-directory run DATE=$(DATE)
-	python -m hygiene where --date $(DATE)
+	@echo "Generating demo extracts for $(DATE) ($(DEMO_CONTACTS) contacts)"
+	@hygiene generate --date $(DATE) --contacts $(DEMO_CONTACTS) --out "$(HYGIENE_LANDING_DIR)/$(DATE)"
+	@$(MAKE) --no-print-directory run DATE=$(DATE)
+	@echo
+	@hygiene where --date $(DATE)
 
 # `airflow dags test` in the foreground (hygiene.foreground): Airflow's output to logs/, one closing
 # line here; the dbt watcher sensors reschedule instead of deferring (README, "Execution mode").
 run: install  ## run the nightly DAG for DATE=YYYY-MM-DD in the foreground (exits non-zero on failure)
-	HYGIENE_HASH_KEY="$${HYGIENE_HASH_KEY:-$$(cat $(HASH_KEY_FILE) 2>/dev/null || true)}" \
-		python -m hygiene run --date $(DATE)
+	@HYGIENE_HASH_KEY="$${HYGIENE_HASH_KEY:-$$(cat $(HASH_KEY_FILE) 2>/dev/null || true)}" \
+		hygiene run --date $(DATE)
 
 # The report is checked in a real browser: Debian's chromium, installed when missing and we are
 # root (as CI is); otherwise those tests say they were skipped and why.
@@ -84,8 +98,33 @@ bench: install  ## the generator, then a whole night at 1,000,000 contacts (time
 	python bench/bench_generate.py
 	python bench/bench_night.py
 
-ui: install  ## the Airflow UI (airflow standalone) on http://localhost:8080
-	airflow standalone
+# dbt's documentation of the rules (models, lineage, exposures) as one self-contained page, built
+# again whenever the project changes; the UI serves it (hygiene.ui, /hygiene/dbt-docs).
+DBT_DOCS := .build/dbt-docs/static_index.html
+DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/seeds -type f) dbt_project/dbt_project.yml
+
+$(DBT_DOCS): $(VENV)/.installed $(DBT_SOURCES)
+	@echo "Building dbt's documentation of the rules into $(dir $@)"
+	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && cd dbt_project && \
+		HYGIENE_WAREHOUSE="$$scratch/docs.duckdb" dbt docs generate --static --empty-catalog \
+		--vars '{"run_date": "2000-01-01"}' --target-path "$$scratch/target" \
+		--log-path "$$scratch/logs" > "$$scratch/docs.log" 2>&1 \
+		|| { tail -20 "$$scratch/docs.log"; exit 1; }; \
+		mkdir -p $(CURDIR)/$(dir $@) && cp "$$scratch/target/static_index.html" $(CURDIR)/$@
+
+docs: $(DBT_DOCS)  ## build dbt's documentation of the rules (the UI serves it)
+
+PASSWORDS := .airflow/simple_auth_manager_passwords.json.generated
+
+# The login of the embedded UI: user admin, a password made once and kept in .airflow/.
+$(PASSWORDS): | .airflow/airflow.db
+	@umask 077 && python -c 'import json, secrets; print(json.dumps({"admin": secrets.token_urlsafe(12)}))' > $@
+
+ui: install $(HASH_KEY_FILE) $(PASSWORDS) $(DBT_DOCS)  ## the Airflow UI (airflow standalone) on http://localhost:8080
+	@echo "Airflow UI: http://localhost:8080  user admin, password $$(python -c 'import json; print(json.load(open("$(PASSWORDS)"))["admin"])')"
+	@echo "Unpause retention_nightly (and approve_deletions) with the switch beside its name; Ctrl+C stops it."
+	@HYGIENE_HASH_KEY="$${HYGIENE_HASH_KEY:-$$(cat $(HASH_KEY_FILE))}" \
+		AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS=admin:admin airflow standalone
 
 lint: install  ## ruff and sqlfluff
 	ruff check plugins dags tests bench
@@ -94,4 +133,4 @@ lint: install  ## ruff and sqlfluff
 		cd dbt_project && HYGIENE_WAREHOUSE="$$scratch/lint.duckdb" sqlfluff lint models
 
 clean:  ## remove generated data, the warehouse and the Airflow DB (not the outputs' history)
-	rm -rf .airflow data/landing data/warehouse dbt_project/target dbt_project/logs
+	rm -rf .airflow .build data/landing data/warehouse dbt_project/target dbt_project/logs

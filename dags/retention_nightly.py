@@ -20,6 +20,7 @@ the degraded one.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pendulum
@@ -28,7 +29,9 @@ from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, 
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
 from hygiene import assets
+from hygiene.alerts import FAILED, HELD, LATE, alerts
 from hygiene.dbt_docs import model_descriptions
+from hygiene.progress import said
 from hygiene.settings import NIGHTLY_DBT_EXCLUDE, Settings
 
 DAG_ID = "retention_nightly"
@@ -41,6 +44,8 @@ SUPPRESSION_LIST = Asset(name=assets.SUPPRESSION_LIST)
 DELETION_LIST = Asset(name=assets.DELETION_LIST)
 PRIVACY_REPORT = Asset(name=assets.PRIVACY_REPORT)
 HELD_DELETION_LIST = Asset(name=assets.HELD_DELETION_LIST)
+# The night starts at 03:00 in Amsterdam; extracts not there by 07:00 are late (an alert).
+EXTRACTS_WAIT = timedelta(hours=4)
 
 # How each model's task waits for the one `dbt build` (README, "Execution mode").
 SENSOR_MODE_VARIABLE = "HYGIENE_DBT_SENSOR_MODE"
@@ -118,12 +123,15 @@ def retention_nightly():
         dag_run = context["dag_run"]
         return chosen or run_date_of(dag_run.logical_date or dag_run.run_after)
 
-    @task.sensor(poke_interval=300, timeout=6 * 3600, mode="reschedule")
+    @task.sensor(
+        poke_interval=300, timeout=EXTRACTS_WAIT.total_seconds(), mode="reschedule",
+        on_failure_callback=[record_failure, *alerts(LATE)],
+    )
     def wait_for_extracts(run_date: str) -> bool:
         """Waits for `_READY` in D's landing folder, written last by the source systems.
 
-        Times out after 6 hours: then the exports did not arrive. Ask the CRM/booking teams;
-        yesterday's lists stay published meanwhile.
+        Gives up at 07:00 (Amsterdam) and alerts: the exports did not arrive. Ask the CRM and
+        booking teams; yesterday's lists stay published meanwhile. Rerun D when they are there.
         """
         from hygiene.landing import is_ready
 
@@ -138,7 +146,7 @@ def retention_nightly():
         """
         from hygiene.nightly import verify_landing as verify
 
-        return verify(attempt_of(run_date))
+        return said("verify_landing", verify(attempt_of(run_date)))
 
     @task
     def load_raw(run_date: str) -> dict:
@@ -150,7 +158,7 @@ def retention_nightly():
         """
         from hygiene.nightly import load_raw as load
 
-        return load(attempt_of(run_date))
+        return said("load_raw", load(attempt_of(run_date)))
 
     @task
     def check_raw(run_date: str, landed: dict, loaded: dict) -> dict:
@@ -161,7 +169,7 @@ def retention_nightly():
         """
         from hygiene.nightly import check_raw as check
 
-        return check(attempt_of(run_date), landed, loaded)
+        return said("check_raw", check(attempt_of(run_date), landed, loaded))
 
     rules = DbtTaskGroup(
         group_id="rules",
@@ -212,7 +220,7 @@ def retention_nightly():
         """
         from hygiene.nightly import check_marts as check
 
-        return check(attempt_of(run_date))
+        return said("check_marts", check(attempt_of(run_date)))
 
     @task
     def guard_deletions(run_date: str) -> dict:
@@ -223,7 +231,7 @@ def retention_nightly():
         """
         from hygiene.nightly import guard_deletions as guard
 
-        return guard(attempt_of(run_date))
+        return said("guard_deletions", guard(attempt_of(run_date)))
 
     @task
     def write_outputs(run_date: str, hold: dict, loaded: dict) -> dict:
@@ -231,7 +239,7 @@ def retention_nightly():
         the attempt's staging folder (not visible yet)."""
         from hygiene.nightly import write_outputs as write
 
-        return write(attempt_of(run_date), hold, loaded)
+        return said("write_outputs", write(attempt_of(run_date), hold, loaded))
 
     @task
     def write_report(
@@ -240,7 +248,8 @@ def retention_nightly():
         """Writes the privacy officer's report into the attempt's staging folder."""
         from hygiene.nightly import write_report as write
 
-        return write(attempt_of(run_date), {**checks_raw, **checks_marts}, hold, loaded)
+        report = write(attempt_of(run_date), {**checks_raw, **checks_marts}, hold, loaded)
+        return said("write_report", report)
 
     @task(outlets=[SUPPRESSION_LIST, PRIVACY_REPORT])
     def publish(
@@ -255,7 +264,7 @@ def retention_nightly():
         from hygiene.nightly import publish_run, run_manifest
 
         manifest = run_manifest(landed, loaded, {**checks_raw, **checks_marts}, hold, outputs)
-        published = publish_run(attempt_of(run_date), manifest)
+        published = said("publish", publish_run(attempt_of(run_date), manifest))
         for asset in (SUPPRESSION_LIST, PRIVACY_REPORT):
             outlet_events[asset].extra = published
         return published
@@ -270,7 +279,7 @@ def retention_nightly():
             raise AirflowSkipException("G2 holds the deletion list: nothing to delete yet.")
         outlet_events[DELETION_LIST].extra = published
 
-    @task(outlets=[HELD_DELETION_LIST])
+    @task(outlets=[HELD_DELETION_LIST], on_success_callback=alerts(HELD))
     def announce_hold(published: dict, *, outlet_events) -> None:
         """When G2 held D's deletion list, starts the approval DAG (approve_deletions), which asks
         a person in Airflow's "Required actions"; skipped otherwise. The night itself never
@@ -281,7 +290,10 @@ def retention_nightly():
             raise AirflowSkipException("The deletion list was not held.")
         outlet_events[HELD_DELETION_LIST].extra = published
 
-    @task(trigger_rule=TriggerRule.ONE_FAILED, outlets=[SUPPRESSION_LIST, PRIVACY_REPORT])
+    @task(
+        trigger_rule=TriggerRule.ONE_FAILED, outlets=[SUPPRESSION_LIST, PRIVACY_REPORT],
+        on_failure_callback=[record_failure, *alerts(FAILED)],
+    )
     def publish_degraded(run_date: str) -> None:
         """G5: when any task failed once the extracts are there, publishes a degraded D: the
         previous suppression list plus every objection still readable from D's extracts, the

@@ -19,4 +19,6 @@ class HygienePlugin(AirflowPlugin):
          "url_route": "privacyrapporten", "destination": "nav", "category": "browse"},
         {"name": "Waarom?", "href": f"{URL_PREFIX}/explain", "url_route": "waarom",
          "destination": "nav", "category": "browse"},
+        {"name": "dbt docs (rules)", "href": f"{URL_PREFIX}/dbt-docs", "url_route": "dbt-docs",
+         "destination": "nav", "category": "docs"},
     ]

@@ -99,3 +99,13 @@ def test_the_held_list_is_for_who_may_approve_it(client):
     assert held.status_code == 200
     assert held.text.splitlines()[0] == "subject_type,subject_id,action,rule,due_date"
     assert client.get("/hygiene/held/2026-11-27", headers=login(client, "approver")).status_code == 404
+
+
+def test_dbt_docs_are_served_to_who_is_logged_in(client, monkeypatch, tmp_path):
+    import hygiene.settings
+
+    page = tmp_path / "static_index.html"
+    page.write_text("<html>dbt docs</html>")
+    monkeypatch.setattr(hygiene.settings, "DBT_DOCS_PAGE", page)
+    assert client.get("/hygiene/dbt-docs").status_code == 401
+    assert client.get("/hygiene/dbt-docs", headers=login(client, "officer")).text == page.read_text()

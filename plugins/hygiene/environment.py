@@ -48,6 +48,10 @@ VARIABLES: tuple[Variable, ...] = (
              "deliver_exports: an HTTP connection to push the blocklist to Brevo; empty = no push"),
     Variable("HYGIENE_SENDGRID_CONN_ID", "",
              "deliver_exports: an HTTP connection to push global suppressions to SendGrid"),
+    # alerts (hygiene.alerts): a failed or degraded night, a held deletion list, late extracts
+    Variable("HYGIENE_ALERT_EMAIL", "",
+             "comma-separated recipients of the alerts, sent through the Airflow connection "
+             "smtp_default; empty = no alerts"),
     # running
     Variable("HYGIENE_DBT_SENSOR_MODE", "deferrable",
              "how the dbt model tasks wait: deferrable (scheduler) or reschedule (airflow dags test)"),

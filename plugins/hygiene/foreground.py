@@ -1,10 +1,12 @@
-"""`make run`: one night in the foreground, as `airflow dags test` runs it, said in one line.
+"""`make run`: one night in the foreground, as `airflow dags test` runs it, in a few lines.
 
 Airflow's own output (several kilobytes a task, "unrunnable tasks" lines while a task waits) goes
-to a log file; the terminal gets where the published run is, or which task failed and why, from
-the attempt's journal (hygiene.attempts). Two `make run` on the same output folder never run at
-once: the second waits for the first, saying so (a night holds the warehouse and the output
-folder for minutes, and `airflow dags test` processes share one metadata database).
+to a log file; the terminal gets a line as each step starts and one with its counts as it ends
+(hygiene.progress), the warnings of our own checks, and a closing line: where the published run
+is, or which task failed and why, from the attempt's journal (hygiene.attempts). Two `make run`
+on the same output folder never run at once: the second waits for the first, saying so (a night
+holds the warehouse and the output folder for minutes, and `airflow dags test` processes share
+one metadata database).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -25,6 +28,11 @@ from hygiene.settings import PROJECT_ROOT, Settings
 DAG_ID = "retention_nightly"
 LOCK_FILE = ".foreground.lock"
 LOG_FOLDER = PROJECT_ROOT / "logs"
+DBT_PRODUCER = "rules.dbt_producer_watcher"
+# A log line of Airflow's console format: time [level] message [logger] key=value …
+LOG_LINE = re.compile(r"\[(?P<level>\w+)\s*\] (?P<message>.*?) \[(?P<logger>[\w.]+)\]")
+STARTING = re.compile(r"\[DAG TEST\] starting task_id=(?P<task>\S+)")
+DBT_DONE = re.compile(r"Finished running (?P<what>.*?) in \d+ hours \d+ minutes and (?P<seconds>[\d.]+) seconds")
 
 
 def run_night(run_date: str, settings: Settings) -> int:
@@ -40,15 +48,43 @@ def run_night(run_date: str, settings: Settings) -> int:
                                "started": datetime.now().isoformat(timespec="seconds")}))
         lock.flush()
         started = time.monotonic()
+        print(f"Night of {run_date}: Airflow's output goes to {log}", flush=True)
         with log.open("w") as output:
-            returncode = subprocess.run(
+            process = subprocess.Popen(
                 [str(Path(sys.executable).with_name("airflow")), "dags", "test", DAG_ID, run_date],
-                env={**os.environ, FOREGROUND_VARIABLE: "1", "HYGIENE_DBT_SENSOR_MODE": "reschedule"},
-                stdout=output, stderr=subprocess.STDOUT, check=False,
-            ).returncode
+                env={**os.environ, FOREGROUND_VARIABLE: "1", "HYGIENE_DBT_SENSOR_MODE": "reschedule",
+                     "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO"},
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+            )
+            for line in process.stdout:
+                output.write(line)
+                shown = shown_line(line)
+                if shown:
+                    print(shown, flush=True)
+            returncode = process.wait()
     minutes = (time.monotonic() - started) / 60
     print(closing_line(settings, run_date, returncode, log, minutes))
     return returncode
+
+
+def shown_line(line: str) -> str | None:
+    """What the terminal shows of one line of Airflow's output, if anything: a step starting,
+    a step's counts (hygiene.progress), dbt's summary, a warning of our own checks."""
+    starting = STARTING.search(line)
+    if starting:
+        task = starting["task"]
+        if task == DBT_PRODUCER:
+            return "  ▸ rules: dbt build (each model a task)"
+        return None if task.startswith("rules.") else f"  ▸ {task}"
+    dbt = DBT_DONE.search(line)
+    if dbt:
+        return f"  ✓ rules: dbt built {dbt['what']} in {float(dbt['seconds']):.1f} s"
+    logged = LOG_LINE.search(line)
+    if logged and logged["logger"] == "hygiene.progress":
+        return f"  ✓ {logged['message']}"
+    if logged and logged["level"] in ("warning", "error") and logged["logger"].startswith("hygiene."):
+        return f"  ! {logged['message']}"
+    return None
 
 
 def closing_line(settings: Settings, run_date: str, returncode: int, log: Path, minutes: float) -> str:

@@ -11,6 +11,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 POLICY_SEED = DBT_PROJECT_DIR / "seeds" / "retention_policy.csv"
+# dbt's documentation as one page, built by `make docs` (and `make ui`, the Dockerfile).
+DBT_DOCS_PAGE = PROJECT_ROOT / ".build" / "dbt-docs" / "static_index.html"
 # What the nightly `dbt build` leaves out, to `make test` (tests/test_dbt_unit_tests.py runs the
 # whole build): the unit tests (`unit_tests:` in the models' YAML) check the SQL on fixed inputs,
 # as dbt advises for production; the data tests (`data_tests:`) guard the SQL too: given extracts

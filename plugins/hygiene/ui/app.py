@@ -75,6 +75,16 @@ def explain_page(
 _EXPLAIN_ARGUMENT = {"address": "address", "contact": "contact_id", "booking": "booking_id"}
 
 
+@app.get("/dbt-docs", dependencies=viewer)
+def dbt_docs() -> FileResponse:
+    """dbt's documentation of the rules: every model with its description, lineage, exposures."""
+    from hygiene.settings import DBT_DOCS_PAGE
+
+    if not DBT_DOCS_PAGE.is_file():
+        raise HTTPException(status_code=404, detail="dbt's documentation is not built: make docs.")
+    return FileResponse(DBT_DOCS_PAGE, media_type="text/html")
+
+
 @app.get("/held/{run_date}", dependencies=approver)
 def held_list(run_date: str) -> FileResponse:
     """The held deletion list of D (ids, rule, due date) for the person asked to approve it."""
