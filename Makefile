@@ -94,9 +94,8 @@ test: install browser  ## the whole test suite
 test-fast: install  ## unit tests only (seconds)
 	pytest -m "not e2e and not slow and not browser"
 
-bench: install  ## the generator, then a whole night at 1,000,000 contacts (time, memory per step)
-	python bench/bench_generate.py
-	python bench/bench_night.py
+bench: install $(HASH_KEY_FILE)  ## nights at 100,000 and 1,000,000 contacts (BENCH_10M=1 adds 10,000,000): bench/results.md
+	HYGIENE_DELETION_HOLD_SHARE=1 python bench/bench.py $(if $(BENCH_10M),--with-10m,)
 
 # dbt's documentation of the rules (models, lineage, exposures) as one self-contained page, built
 # again whenever the project changes; the UI serves it (hygiene.ui, /hygiene/dbt-docs).

@@ -290,20 +290,37 @@ def retention_nightly():
             raise AirflowSkipException("The deletion list was not held.")
         outlet_events[HELD_DELETION_LIST].extra = published
 
-    @task(
-        trigger_rule=TriggerRule.ONE_FAILED, outlets=[SUPPRESSION_LIST, PRIVACY_REPORT],
-        on_failure_callback=[record_failure, *alerts(FAILED)],
-    )
-    def publish_degraded(run_date: str) -> None:
+    @task(trigger_rule=TriggerRule.ONE_FAILED, outlets=[SUPPRESSION_LIST, PRIVACY_REPORT])
+    def publish_degraded(run_date: str, *, outlet_events) -> dict:
         """G5: when any task failed once the extracts are there, publishes a degraded D: the
         previous suppression list plus every objection still readable from D's extracts, the
         previous eligibility list less those addresses, no deletion list, `"status":
-        "degraded"`. Then it fails itself, saying which task failed first and what was
-        published, so that the run ends failed: repair what that task names, then rerun D.
+        "degraded"`; its Assets are announced, so that the mail tool gets the objections.
+        Skipped when nothing could be read (the previous lists stay). `night_result` then fails
+        the run, naming the task that failed first: repair what it names, then rerun D.
         """
+        from airflow.sdk.exceptions import AirflowSkipException
+
         from hygiene.nightly import publish_degraded as degrade
 
-        degrade(attempt_of(run_date))
+        published = degrade(attempt_of(run_date))
+        if published is None:
+            raise AirflowSkipException("Nothing of the night could be published (see night_result).")
+        for asset in (SUPPRESSION_LIST, PRIVACY_REPORT):
+            outlet_events[asset].extra = published
+        return published
+
+    @task(
+        trigger_rule=TriggerRule.ALL_DONE,
+        on_failure_callback=[record_failure, *alerts(FAILED)],
+    )
+    def night_result(run_date: str) -> str:
+        """The night's verdict, last. Fails when a task of the night failed, saying which task
+        failed first, why, and what was published instead (a degraded D, or nothing); the
+        failed task's log has the details. Repair that, then rerun D."""
+        from hygiene.nightly import night_result as verdict
+
+        return verdict(attempt_of(run_date))
 
     run_date = resolve_run_date()
     ready = wait_for_extracts(run_date)
@@ -319,12 +336,14 @@ def retention_nightly():
     checks_raw >> rules >> checks_marts >> hold
     outputs >> report
     published = publish(run_date, landed, loaded, checks_raw, checks_marts, hold, outputs, report)
-    announce_deletion_list(published)
-    announce_hold(published)
+    announced = announce_deletion_list(published)
+    held = announce_hold(published)
     # After every other task, so that it runs whichever of them failed.
+    degraded = publish_degraded(run_date)
     [ready, landed, loaded, checks_raw, rules, checks_marts, hold, outputs, report, published] >> (
-        publish_degraded(run_date)
+        degraded
     )
+    [degraded, announced, held] >> night_result(run_date)
 
 
 retention_nightly()

@@ -2,7 +2,7 @@
 night killed at a chosen step (dags/retention_nightly.py wires the same functions).
 
 As in the DAG, the first step that fails is recorded in the attempt's journal and a degraded D
-is published (G5); the error raised is the one `publish_degraded` raises.
+is published (G5); the error raised is the one `night_result` raises (NightFailed).
 """
 
 from __future__ import annotations
@@ -76,7 +76,8 @@ def run_night(settings: Settings, run_date: str, run_id: str = "night-steps") ->
         step = "publish"
         manifest = nightly.run_manifest(landed, loaded, checks, hold, outputs)
         return nightly.publish_run(attempt, manifest)["path"]
-    except Exception as error:  # the DAG's failure callback, then publish_degraded
+    except Exception as error:  # the DAG's failure callback, publish_degraded, night_result
         nightly.record_failure(attempt, step, error)
         nightly.publish_degraded(attempt)
+        nightly.night_result(attempt)
         raise

@@ -109,6 +109,11 @@ def test_g5_a_failed_night_publishes_its_degraded_update_whichever_task_failed(d
     upstream = degraded.get_flat_relative_ids(upstream=True)
     assert {"load_raw", "check_raw", "check_marts", "write_outputs", "publish"} <= upstream
     assert any(task_id.startswith("rules.") for task_id in degraded.upstream_task_ids)
+    assert [outlet.name for outlet in degraded.outlets] == [
+        "hygiene_suppression_list", "hygiene_privacy_report"]  # the mail tool gets it (G5)
+    result = dag.get_task("night_result")
+    assert result.trigger_rule == "all_done" and "publish_degraded" in result.upstream_task_ids
+    assert not result.downstream_task_ids  # the verdict is the last word
 
 
 def test_g2_a_held_list_starts_the_approval_dag_which_asks_a_person(dagbag):

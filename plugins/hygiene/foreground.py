@@ -53,7 +53,9 @@ def run_night(run_date: str, settings: Settings) -> int:
             process = subprocess.Popen(
                 [str(Path(sys.executable).with_name("airflow")), "dags", "test", DAG_ID, run_date],
                 env={**os.environ, FOREGROUND_VARIABLE: "1", "HYGIENE_DBT_SENSOR_MODE": "reschedule",
-                     "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO"},
+                     "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
+                     # dbt and airflow of this environment, also when it is not activated
+                     "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"},
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
             )
             for line in process.stdout:

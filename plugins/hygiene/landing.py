@@ -51,7 +51,12 @@ def verify_landing(folder: Path) -> list[LandedFile]:
     for extract in EXTRACTS:
         path = folder / extract.file_name
         if not path.is_file():
-            if not extract.optional_file:
+            if extract.file_name in announced:
+                problems.append(
+                    f"{extract.file_name}: {MANIFEST_FILE} announces it, but it is not in {folder}; "
+                    "the delivery is incomplete: ask the source system to deliver it (then rerun D)."
+                )
+            elif not extract.optional_file:
                 problems.append(
                     f"{extract.file_name}: required extract is missing from {folder}; ask the "
                     "source system to deliver it (then rerun D)."

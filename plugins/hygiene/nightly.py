@@ -60,10 +60,12 @@ def check_raw(attempt: Attempt, landed: dict, loaded: dict) -> dict:
     from hygiene import quality
     from hygiene.policy import current_policy
 
+    # the manifest counts every row of a file, also the unsubscribes the loader skipped as
+    # unusable (CONTRACT.md): they were there, so they are subtracted, not missing
     announced = {
-        name: item["announced_rows"]
+        name: item["announced_rows"] - loaded["extracts"][name]["skipped_rows"]["count"]
         for name, item in landed.items()
-        if item["announced_rows"] is not None
+        if item["announced_rows"] is not None and name in loaded["extracts"]
     }
     outcome = quality.run_suite(
         "raw_extracts",
@@ -163,9 +165,12 @@ def run_manifest(landed: dict, loaded: dict, checks: dict, hold: dict, outputs: 
     """What G4 asks every output to name, besides D and the code version added at publishing."""
     from hygiene.policy import current_policy
 
+    policy = current_policy()
     return {
         "status": outputs["status"],
-        "policy_version": current_policy().version,
+        "policy_version": policy.version,
+        # operator settings that overrode the policy's guards this night (CONTRACT.md "Settings")
+        "policy_overrides": dict(policy.overrides),
         "inputs": {
             name: {"sha256": item["sha256"], "rows": loaded["rows"].get(name.removesuffix(".csv"))}
             for name, item in sorted(landed.items())
@@ -216,36 +221,46 @@ def record_failure(attempt: Attempt, task_id: str, error: BaseException | None) 
     attempt.record(failed_task=task_id, failure=message)
 
 
-def publish_degraded(attempt: Attempt) -> str:
-    """G5 after a failure: publish a degraded D, or nothing when nothing can be read (then the
-    previous `latest` stays). The journal records how the attempt ended; then NightFailed says
-    what failed and what was published, so that the run ends failed."""
+def publish_degraded(attempt: Attempt) -> dict | None:
+    """G5 after a failure: publish a degraded D and return what its Assets' events carry, or
+    None when nothing was published (nothing could be read, or a good run of D is published
+    already: then the previous lists stay). The journal records how the attempt ended."""
     from hygiene.degraded import publish_degraded as degrade
     from hygiene.policy import current_policy
     from hygiene.publish.prune import prune_published_runs
 
     journal = attempt.read_journal()
     failure = {"task": journal.get("failed_task"), "message": journal.get("failure")}
-    cause = f"The night of {attempt.run_date} failed in task {failure['task']}"
     try:
         published = degrade(attempt, failure)
-    except PublishError as refused:  # a good run of D is published already
+    except PublishError as refused:
         attempt.record(outcome="failed", degraded=str(refused))
-        raise NightFailed(f"{cause}; {refused}") from None
+        return None
     if published is None:
-        attempt.record(outcome="failed", degraded="nothing could be read: nothing was published")
-        raise NightFailed(
-            f"{cause}, and nothing of D's extracts could be read: nothing was published, the "
-            "previous lists stay."
-        )
+        attempt.record(outcome="failed", degraded="nothing could be read: nothing was published, "
+                       "the previous lists stay")
+        return None
     prune_published_runs(attempt.settings.output_root, attempt.run_date, current_policy())
     attempt.record(outcome=DEGRADED, published=str(published))
     attempt.finish()
-    raise NightFailed(
-        f"{cause}. A degraded {attempt.run_date} was published (G5): the previous suppression "
-        f"list plus the night's objections, no deletion list ({published}). Repair what "
-        f"{failure['task']} names and rerun {attempt.run_date}."
-    )
+    return published_extra(publish.read_manifest(published), str(published))
+
+
+def night_result(attempt: Attempt) -> str:
+    """The night's verdict, last: raise NightFailed saying which task failed first and what
+    was published instead, so that the run ends failed; else the night's status."""
+    journal = attempt.read_journal()
+    if not journal.get("failed_task"):
+        return journal.get("outcome", "published")
+    task = journal["failed_task"]
+    cause = f"The night of {attempt.run_date} failed in task {task}"
+    if journal.get("outcome") == DEGRADED:
+        raise NightFailed(
+            f"{cause}. A degraded {attempt.run_date} was published (G5): the previous "
+            f"suppression list plus the night's objections, no deletion list "
+            f"({journal['published']}). Repair what {task} names and rerun {attempt.run_date}."
+        )
+    raise NightFailed(f"{cause}; {journal.get('degraded') or 'nothing was published'}.")
 
 
 def code_version() -> str:

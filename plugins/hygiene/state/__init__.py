@@ -11,7 +11,7 @@ history, and nothing else:
 and `state/approved/<D>.csv` holds each held deletion list a person approved (G2), for G3. No
 plain address, name or phone number is kept here, so old runs' files with addresses can be
 pruned (G6) while every objection is remembered. A night reads the state of the run published
-before it (`snapshot_before`), so a rerun or backfill of D reads what the first run of D read.
+before it (`load_state`), so a rerun or backfill of D reads what the first run of D read.
 
 The state is staged in the attempt's folder and swapped into place with the run
 (hygiene.publish.release); the warehouse and every old run can be deleted without losing it.

@@ -1,0 +1,224 @@
+"""`make bench`: a night at several sizes, end to end and step by step, against the I/O floor.
+
+    .venv/bin/python bench/bench.py [--sizes 100000,1000000] [--with-10m] [--out bench/results.md]
+
+For each size N (contacts; about 2 N bookings and 3 N consent events), in a scratch folder:
+
+1. the generator writes D's extracts (not part of the night);
+2. the **I/O floor**: DuckDB reads the same extracts once and writes files of the published
+   night's size once; what any night must at least cost on this machine;
+3. the **data work**, step by step, without Airflow (bench_night.py: the DAG's step functions in
+   order, dbt as the subprocess Cosmos runs), with rows per second per step;
+4. **`make run` itself** (`hygiene run`: `airflow dags test`, Airflow included) on the same
+   extracts, wall time and peak RSS of the whole run;
+5. the published night's size against the extracts', and `explain` of one address.
+
+It prints the tables and writes them to `--out` between the markers of its generated part, so
+that the hand-written before/after table above them stays. A measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "bench")]
+
+import bench_night
+import duckdb
+
+from hygiene.generate import generate_landing
+
+RUN_DATE = date(2025, 3, 14)
+BEGIN, END = "<!-- make bench: begin -->", "<!-- make bench: end -->"
+EXTRACTS = ("crm_contacts.csv", "bookings.csv", "consent_events.csv", "mailtool_unsubscribes.csv")
+
+
+@dataclass
+class Size:
+    contacts: int
+    extract_rows: int = 0
+    extract_bytes: int = 0
+    generate_seconds: float = 0.0
+    floor_seconds: float = 0.0
+    steps: list = field(default_factory=list)
+    data_work_seconds: float = 0.0
+    run_seconds: float = 0.0
+    run_peak_rss: int = 0
+    run_ok: bool = False
+    published_bytes: int = 0
+    published_files: dict = field(default_factory=dict)
+    explain_seconds: float | None = None
+    slowest_nodes: list = field(default_factory=list)
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def io_floor(landing: Path, scratch: Path, published_bytes: int) -> float:
+    """DuckDB reads every extract once and writes the published night's bytes once."""
+    started = time.perf_counter()
+    with duckdb.connect() as connection:
+        for name in EXTRACTS:
+            if (landing / name).is_file():
+                connection.execute(f"select count(*) from read_csv('{landing / name}', all_varchar = true)")
+        rows = max(published_bytes // 100, 1)  # lines of about a hundred bytes, as the lists
+        connection.execute(
+            f"copy (select repeat('x', 96) || lpad(i::varchar, 3, '0') as line from range({rows}) t(i))"
+            f" to '{scratch / 'floor.csv'}' (header false)"
+        )
+    (scratch / "floor.csv").unlink()
+    return time.perf_counter() - started
+
+
+def make_run(root: Path, run_date: str) -> tuple[float, int, bool]:
+    """`hygiene run` (what `make run` runs) on the scratch folders: wall seconds, peak RSS."""
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(ROOT / ".airflow"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{ROOT / '.airflow' / 'airflow.db'}",
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+        "HYGIENE_LANDING_DIR": str(root / "landing"),
+        "HYGIENE_OUTPUT_DIR": str(root / "run_output"),
+        "HYGIENE_WAREHOUSE_DIR": str(root / "run_warehouse"),
+        "HYGIENE_HASH_KEY": bench_night.BENCH_HASH_KEY,
+        "HYGIENE_DELETION_HOLD_SHARE": "1",
+    }
+    started = time.perf_counter()
+    process = subprocess.Popen([str(Path(sys.executable).with_name("hygiene")), "run",
+                                "--date", run_date], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    output, _ = process.communicate()
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    print(output.strip().splitlines()[-1] if output.strip() else "(no output)", flush=True)
+    return seconds, peak, process.returncode == 0
+
+
+def explain_one(output_root: Path) -> float | None:
+    """Seconds for `explain` of one published address (the CLI's work, without Python start)."""
+    from hygiene.explain import explain
+    from hygiene.runs import find_run
+
+    run = find_run(output_root)
+    listed = run.folder / "suppression_list.csv"
+    if not listed.is_file():
+        return None
+    with duckdb.connect() as connection:
+        (address,) = connection.execute(
+            f"select address from read_csv('{listed}', all_varchar = true) "
+            "where channel = 'email' limit 1 offset 1000").fetchone()
+    started = time.perf_counter()
+    explain(run, address=address).lines()
+    return time.perf_counter() - started
+
+
+def measure(contacts: int, scratch: Path) -> Size:
+    size = Size(contacts)
+    landing = scratch / "landing" / RUN_DATE.isoformat()
+    started = time.perf_counter()
+    generated = generate_landing(landing, RUN_DATE, contacts)
+    size.generate_seconds = time.perf_counter() - started
+    size.extract_rows = sum(generated.rows_by_file().values())
+    size.extract_bytes = sum((landing / name).stat().st_size for name in EXTRACTS
+                             if (landing / name).is_file())
+    print(f"\n== {contacts:,} contacts: {size.extract_rows:,} rows, "
+          f"{size.extract_bytes / 1e6:,.0f} MB of extracts", flush=True)
+
+    night, _ = bench_night.run_night(contacts, RUN_DATE.isoformat(), scratch, generate=False)
+    size.steps = [step for step in night.steps if step.in_night]
+    size.data_work_seconds = sum(step.seconds for step in size.steps)
+    published = scratch / "output" / RUN_DATE.isoformat()
+    size.published_bytes = folder_bytes(published)
+    size.published_files = {
+        str(path.relative_to(published)): path.stat().st_size
+        for path in sorted(published.rglob("*")) if path.is_file()
+    }
+    size.slowest_nodes = bench_night.slowest_nodes(scratch / "dbt_target")
+    size.explain_seconds = explain_one(scratch / "output")
+    size.floor_seconds = io_floor(landing.parent / RUN_DATE.isoformat(), scratch, size.published_bytes)
+    size.run_seconds, size.run_peak_rss, size.run_ok = make_run(scratch, RUN_DATE.isoformat())
+    return size
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}, DuckDB {duckdb.__version__}")
+
+
+def tables(sizes: list[Size]) -> str:
+    lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {machine()}.", "",
+             ("| contacts | extracts | `make run` | peak RSS | data work | I/O floor | × floor "
+             "| published / extracts | `explain` |"),
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in sizes:
+        lines.append(
+            f"| {s.contacts:,} | {s.extract_rows:,} rows, {s.extract_bytes / 1e6:,.0f} MB "
+            f"| {s.run_seconds:,.0f} s{'' if s.run_ok else ' (FAILED)'} "
+            f"| {s.run_peak_rss / 2**30:.2f} GiB | {s.data_work_seconds:,.0f} s "
+            f"| {s.floor_seconds:,.1f} s | {s.data_work_seconds / max(s.floor_seconds, 0.01):.1f} "
+            f"| {s.published_bytes / max(s.extract_bytes, 1):.2f}× ({s.published_bytes / 1e6:,.0f} MB) "
+            f"| {s.explain_seconds if s.explain_seconds is None else f'{s.explain_seconds:.2f} s'} |")
+    for s in sizes:
+        lines += ["", f"### {s.contacts:,} contacts, step by step (data work, no Airflow)", "",
+                  "| step | wall s | rows | rows/s | peak RSS | note |", "|---|---:|---:|---:|---:|---|"]
+        for step in s.steps:
+            rate = f"{step.rows / step.seconds:,.0f}" if step.rows and step.seconds else ""
+            rss = f"{step.peak_rss / 2**30:.2f} GiB" if step.peak_rss else ""
+            rows = f"{step.rows:,}" if step.rows is not None else ""
+            lines.append(f"| {step.name} | {step.seconds:.1f} | {rows} | {rate} | {rss} | {step.note} |")
+        lines += ["", "Slowest dbt nodes: " + ", ".join(
+            f"`{name}` {seconds:.1f} s" for name, seconds in s.slowest_nodes[:5])]
+        biggest = sorted(s.published_files.items(), key=lambda item: -item[1])[:6]
+        lines += ["", "Largest published files: " + ", ".join(
+            f"`{name}` {size / 1e6:,.0f} MB" for name, size in biggest)]
+    return "\n".join(lines)
+
+
+def write_results(out: Path, text: str) -> None:
+    old = out.read_text() if out.is_file() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    head, _, rest = old.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    out.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000",
+                        help="contacts per night, comma-separated (default %(default)s)")
+    parser.add_argument("--with-10m", action="store_true", help="add 10,000,000 contacts (long)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
+    args = parser.parse_args()
+    counts = [int(n) for n in args.sizes.split(",")] + ([10_000_000] if args.with_10m else [])
+    sizes = []
+    for contacts in counts:
+        scratch = Path(tempfile.mkdtemp(prefix=f"bench_{contacts}_"))
+        try:
+            sizes.append(measure(contacts, scratch))
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    text = tables(sizes)
+    print("\n" + text)
+    write_results(args.out, text)
+    print(f"\nwritten to {args.out}")
+    return 0 if all(s.run_ok for s in sizes) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
