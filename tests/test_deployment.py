@@ -41,9 +41,6 @@ IMAGE_SERVICES = {"airflow-init", *DEFAULT_AIRFLOW_SERVICES, "airflow-worker", "
 PRODUCT_VARIABLES = {variable.name: variable for variable in VARIABLES}
 # Variables of environment.py that production does not need: none, every one is passed.
 NOT_NEEDED_IN_PRODUCTION: set[str] = set()
-# Passed by compose for a part of the issue "Operations" that environment.py does not list yet:
-# the recipients of the alert mails.
-AWAITING_ENVIRONMENT_PY = {"HYGIENE_ALERT_EMAIL"}
 # The Airflow secrets compose takes from .env; all but the SMTP connection are required.
 AIRFLOW_SECRETS = {
     "POSTGRES_PASSWORD",
@@ -394,7 +391,7 @@ def test_no_secret_reaches_the_image():
 def test_compose_passes_only_variables_the_product_knows():
     for service in IMAGE_SERVICES:
         passed = {name for name in environment(service) if name.startswith("HYGIENE_")}
-        unknown = passed - set(PRODUCT_VARIABLES) - AWAITING_ENVIRONMENT_PY
+        unknown = passed - set(PRODUCT_VARIABLES)
         assert not unknown, f"{service} passes {sorted(unknown)}, unknown to environment.py"
 
 
@@ -419,7 +416,7 @@ def test_env_example_names_every_setting_once_with_a_comment():
     names = [name for name, _, _ in env_entries()]
     assert len(names) == len(set(names)), "a setting named twice"
     compose_names = references(COMPOSE_FILE.read_text())
-    missing = (set(PRODUCT_VARIABLES) | AWAITING_ENVIRONMENT_PY | compose_names) - set(names)
+    missing = (set(PRODUCT_VARIABLES) | compose_names) - set(names)
     assert not missing, f".env.example lacks {sorted(missing)}"
     unread = set(names) - compose_names - READ_BY_COMPOSE
     assert not unread, f".env.example names {sorted(unread)}, which nothing reads"
