@@ -46,6 +46,9 @@ COPY . .
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --extra postgres --extra celery
 
+# dbt's documentation of the rules, which the UI serves (hygiene.ui): built with the code.
+RUN .venv/bin/hygiene dbt-docs
+
 # The venv first on PATH (`airflow`, `dbt`, `hygiene`); Airflow's home (its logs, the UI's
 # password file) on volumes that docker-compose.yml mounts; our DAGs and plugins from the image.
 ENV PATH=/opt/hygiene/.venv/bin:$PATH \

@@ -104,12 +104,7 @@ DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/se
 
 $(DBT_DOCS): $(VENV)/.installed $(DBT_SOURCES)
 	@echo "Building dbt's documentation of the rules into $(dir $@)"
-	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && cd dbt_project && \
-		HYGIENE_WAREHOUSE="$$scratch/docs.duckdb" dbt docs generate --static --empty-catalog \
-		--vars '{"run_date": "2000-01-01"}' --target-path "$$scratch/target" \
-		--log-path "$$scratch/logs" > "$$scratch/docs.log" 2>&1 \
-		|| { tail -20 "$$scratch/docs.log"; exit 1; }; \
-		mkdir -p $(CURDIR)/$(dir $@) && cp "$$scratch/target/static_index.html" $(CURDIR)/$@
+	@hygiene dbt-docs > /dev/null
 
 docs: $(DBT_DOCS)  ## build dbt's documentation of the rules (the UI serves it)
 

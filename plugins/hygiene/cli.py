@@ -86,6 +86,22 @@ def _run(args: argparse.Namespace) -> int:
     return run_night(args.date.isoformat(), Settings.from_env())
 
 
+# ---------- dbt-docs
+
+
+def _dbt_docs_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _dbt_docs(args: argparse.Namespace) -> int:
+    from hygiene.dbt_docs import build_docs_page
+    from hygiene.settings import DBT_DOCS_PAGE, DBT_PROJECT_DIR
+
+    return _report_errors(
+        lambda: [f"dbt's documentation of the rules: {build_docs_page(DBT_PROJECT_DIR, DBT_DOCS_PAGE)}"]
+    )
+
+
 # ---------- explain
 
 
@@ -219,6 +235,11 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "another run on the same output folder to finish first",
         add_arguments=_run_arguments,
         run=_run,
+    ),
+    "dbt-docs": Subcommand(
+        help="build dbt's documentation of the rules as one page (the Airflow UI serves it)",
+        add_arguments=_dbt_docs_arguments,
+        run=_dbt_docs,
     ),
     "explain": Subcommand(
         help="explain, in words, every decision of a published run about an address, contact "

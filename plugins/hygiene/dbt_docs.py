@@ -1,11 +1,21 @@
 """What the dbt project says about its models, for the Airflow UI: each model's task shows the
-model's description (its YAML), so the data team reads at 3 a.m. what a failing model decides."""
+model's description (its YAML), so the data team reads at 3 a.m. what a failing model decides;
+and dbt's own documentation of the rules as one page (`make docs`, the image), which the UI
+serves (hygiene.ui)."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import yaml
+
+from hygiene.errors import HygieneError
 
 
 def model_descriptions(project_dir: Path) -> dict[str, str]:
@@ -17,3 +27,21 @@ def model_descriptions(project_dir: Path) -> dict[str, str]:
             if model.get("description"):
                 descriptions[model["name"]] = " ".join(model["description"].split())
     return descriptions
+
+
+def build_docs_page(project_dir: Path, page: Path) -> Path:
+    """`dbt docs generate --static` of the project into `page`: one self-contained HTML file
+    (models, descriptions, lineage, exposures), built without any warehouse data."""
+    with tempfile.TemporaryDirectory(prefix="dbt-docs-") as scratch:
+        result = subprocess.run(
+            [str(Path(sys.executable).with_name("dbt")), "docs", "generate", "--static",
+             "--empty-catalog", "--vars", json.dumps({"run_date": "2000-01-01"}),
+             "--target-path", f"{scratch}/target", "--log-path", f"{scratch}/logs"],
+            cwd=project_dir, capture_output=True, text=True, check=False,
+            env={**os.environ, "HYGIENE_WAREHOUSE": f"{scratch}/docs.duckdb"},
+        )
+        if result.returncode != 0:
+            raise HygieneError(f"dbt docs generate failed:\n{result.stdout[-2000:]}")
+        page.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f"{scratch}/target/static_index.html", page)
+    return page
