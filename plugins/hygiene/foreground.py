@@ -32,6 +32,7 @@ DBT_PRODUCER = "rules.dbt_producer_watcher"
 # A log line of Airflow's console format: time [level] message [logger] key=value …
 LOG_LINE = re.compile(r"\[(?P<level>\w+)\s*\] (?P<message>.*?) \[(?P<logger>[\w.]+)\]")
 STARTING = re.compile(r"\[DAG TEST\] starting task_id=(?P<task>\S+)")
+RUN_ID = re.compile(r"\b(manual__\d{4}-\d{2}-\d{2}T[\d:.+\-]+)")
 DBT_DONE = re.compile(r"Finished running (?P<what>.*?) in \d+ hours \d+ minutes and (?P<seconds>[\d.]+) seconds")
 
 
@@ -58,15 +59,48 @@ def run_night(run_date: str, settings: Settings) -> int:
                      "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"},
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
             )
+            task_logs = TaskLogs()
             for line in process.stdout:
                 output.write(line)
+                task_logs.add(line)
                 shown = shown_line(line)
                 if shown:
                     print(shown, flush=True)
             returncode = process.wait()
+        task_logs.write(Path(os.environ.get("AIRFLOW_HOME", Path.home() / "airflow")) / "logs")
     minutes = (time.monotonic() - started) / 60
     print(closing_line(settings, run_date, returncode, log, minutes))
     return returncode
+
+
+class TaskLogs:
+    """The night's output cut into one log per task, where the Airflow UI finds a task's log
+    (`airflow dags test` runs the tasks one after another in its own process and writes no
+    task logs of its own): `make run`'s nights can be read in `make ui` like scheduled ones."""
+
+    def __init__(self) -> None:
+        self.run_id: str | None = None
+        self.lines: dict[str, list[str]] = {}
+        self.task: str | None = None
+
+    def add(self, line: str) -> None:
+        starting = STARTING.search(line)
+        if starting:
+            self.task = starting["task"]
+            self.lines.setdefault(self.task, [])
+        if self.run_id is None and (found := RUN_ID.search(line)):
+            self.run_id = found.group(1)
+        if self.task is not None:
+            self.lines[self.task].append(line)
+
+    def write(self, log_folder: Path) -> None:
+        if self.run_id is None:
+            return
+        for task, lines in self.lines.items():
+            path = (log_folder / f"dag_id={DAG_ID}" / f"run_id={self.run_id}" / f"task_id={task}"
+                    / "attempt=1.log")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("".join(lines))
 
 
 def shown_line(line: str) -> str | None:

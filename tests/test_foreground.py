@@ -1,0 +1,71 @@
+"""`make run` in the foreground (hygiene.foreground): what the terminal shows of Airflow's output,
+the closing line, and the task logs it leaves where the Airflow UI reads them."""
+
+from __future__ import annotations
+
+from hygiene.attempts import Attempt
+from hygiene.foreground import TaskLogs, closing_line, first_sentences, shown_line
+from hygiene.settings import Settings
+from published_run import D, write_run
+
+RUN_ID = "manual__2026-12-01T22:00:24.845118+00:00"
+OUTPUT = [
+    f"2026-12-01T22:00:25Z [info     ] Created dag run <DagRun retention_nightly: {RUN_ID}> [airflow]\n",
+    "2026-12-01T22:00:26Z [info     ] [DAG TEST] starting task_id=load_raw map_index=-1 [airflow.sdk] loc=dag.py:1501\n",
+    "2026-12-01T22:00:27Z [info     ] load_raw: 2,407 rows from 4 extracts; state of none (first night): 0 remembered stops, 0 tombstones [hygiene.progress] loc=progress.py:70\n",
+    "2026-12-01T22:00:27Z [warning  ] The `determine_kwargs` attribute is deprecated. [py.warnings] category=UserWarning\n",
+    "2026-12-01T22:00:28Z [info     ] [DAG TEST] starting task_id=rules.dbt_producer_watcher map_index=-1 [airflow.sdk]\n",
+    "21:56:27  Finished running 1 seed, 22 table models, 7 view models in 0 hours 0 minutes and 9.63 seconds (9.63s).\n",
+    "2026-12-01T22:00:40Z [info     ] [DAG TEST] starting task_id=rules.int_known_addresses_run map_index=-1 [airflow.sdk]\n",
+    "2026-12-01T22:00:41Z [warning  ] consent_proof/unproven_grant_share: observed 0.18 [hygiene.quality.runner] loc=runner.py:218\n",
+]
+
+
+def test_the_terminal_shows_steps_counts_dbt_and_our_warnings_only():
+    shown = [line for line in map(shown_line, OUTPUT) if line]
+    assert shown == [
+        "  ▸ load_raw",
+        "  ✓ load_raw: 2,407 rows from 4 extracts; state of none (first night): 0 remembered stops, 0 tombstones",
+        "  ▸ rules: dbt build (each model a task)",
+        "  ✓ rules: dbt built 1 seed, 22 table models, 7 view models in 9.6 s",
+        "  ! consent_proof/unproven_grant_share: observed 0.18",
+    ]
+
+
+def test_each_tasks_output_becomes_its_log_where_the_ui_reads_it(tmp_path):
+    logs = TaskLogs()
+    for line in OUTPUT:
+        logs.add(line)
+    logs.write(tmp_path)
+    run = tmp_path / "dag_id=retention_nightly" / f"run_id={RUN_ID}"
+    assert sorted(p.parent.name for p in run.glob("task_id=*/attempt=1.log")) == [
+        "task_id=load_raw", "task_id=rules.dbt_producer_watcher", "task_id=rules.int_known_addresses_run"]
+    assert "2,407 rows" in (run / "task_id=load_raw" / "attempt=1.log").read_text()
+    assert "Finished running" in (run / "task_id=rules.dbt_producer_watcher" / "attempt=1.log").read_text()
+
+
+def test_the_closing_line_says_where_the_night_is_published(tmp_path):
+    settings = Settings(tmp_path / "landing", tmp_path / "out", tmp_path / "warehouse")
+    folder = write_run(settings.output_root, held=True)
+    Attempt(settings, D, RUN_ID).record(outcome="held", published=str(folder))
+    line = closing_line(settings, D, 0, tmp_path / "run.log", 1.25)
+    assert line.startswith(f"Published {D}: {folder} — 0 suppressed, 0 eligible, 0 deletion rows")
+    assert "deletion list HELD for approval" in line and "(1.2 min; log:" in line
+
+
+def test_the_closing_line_names_the_failed_task_and_what_was_published(tmp_path):
+    settings = Settings(tmp_path / "landing", tmp_path / "out", tmp_path / "warehouse")
+    Attempt(settings, D, RUN_ID).record(
+        failed_task="load_raw", outcome="degraded", published="/out/2026-11-28",
+        failure="1 problem(s) in the extracts; fix it:\n- bookings.csv, row 5 (line 6), column "
+                "booked_at: not an ISO 8601 timestamp (1 row(s) in all)")
+    line = closing_line(settings, D, 1, tmp_path / "run.log", 0.5)
+    assert line.startswith(
+        f"FAILED {D} in task load_raw: 1 problem(s) in the extracts; fix it: bookings.csv, row 5 "
+        "(line 6), column booked_at: not an ISO 8601 timestamp (1 row(s) in all). A degraded "
+        f"{D} was published (G5): /out/2026-11-28.")
+
+
+def test_a_long_error_becomes_one_line_with_its_first_item():
+    assert first_sentences("2 problems:\n- a is wrong\n- b is wrong\n") == (
+        "2 problems: a is wrong (and 1 more).")
