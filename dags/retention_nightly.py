@@ -186,7 +186,8 @@ def retention_nightly():
         operator_args={"vars": {"run_date": RUN_DATE}, **watcher_sensor_args()},
         render_config=RenderConfig(
             load_method=LoadMode.DBT_LS,
-            exclude=NIGHTLY_DBT_EXCLUDE,
+            # exposures document the consumers (models/exposures.yml); they are not tasks
+            exclude=[*NIGHTLY_DBT_EXCLUDE, "resource_type:exposure"],
             # the night runs no dbt data tests (NIGHTLY_DBT_EXCLUDE): a task per model, no test tasks
             test_behavior=TestBehavior.NONE,
             # Other DAGs depend on the published files (the Assets below), never on the tables
