@@ -1,8 +1,10 @@
 """Two nights end to end: what one run carries into the next (M8, M10, M5, the delta, backfill).
 
-Small landing folders are written by this module (nothing to keep in sync elsewhere). The DAG runs
-three times in one module fixture: night 1 (D1), night 2 (D2), then night 1 again (a backfill
-after D2). G2's share test is off (`HYGIENE_DELETION_HOLD_SHARE=1`): one of four contacts is due.
+Small landing folders are written by this module (nothing to keep in sync elsewhere). The night's
+steps run three times in one module fixture (tests/night_steps.py: the DAG's steps without
+Airflow; test_nightly_run.py runs the DAG itself): night 1 (D1), night 2 (D2), then night 1 again
+(a backfill after D2). G2's share test is off (`HYGIENE_DELETION_HOLD_SHARE=1`): one of four
+contacts is due.
 Every expectation below is worked out from RULES.md (and docs/decisions.md where RULES.md leaves
 room), never copied from a pipeline run.
 
@@ -25,20 +27,19 @@ import csv
 import hashlib
 import hmac
 import os
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from airflow_runner import Folders, airflow_env, run_dag
+from hygiene.settings import Settings
+from night_steps import TEST_HASH_KEY, run_night
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 D1 = "2026-11-27"
 D2 = "2026-11-28"
 PURPOSES = ("newsletter", "offers", "partner_offers")
-EXTRA_ENV = {"HYGIENE_DELETION_HOLD_SHARE": "1"}
 
 A_EMAIL = "a.tn@example.nl"
 B_EMAIL = "b.tn@example.nl"
@@ -117,25 +118,17 @@ def csv_bytes(folder: Path) -> dict[str, bytes]:
 def nights(tmp_path_factory) -> dict:
     """Night 1, night 2, then night 1 again; returns the output folders and night 1's CSVs."""
     root = tmp_path_factory.mktemp("two_nights")
-    folders = Folders(root / "landing", root / "output", root / "warehouse")
+    folders = Settings(root / "landing", root / "output", root / "warehouse")
     write_landing(folders.landing_root, D1)
     write_landing(folders.landing_root, D2)
-    timings = {}
-
-    def night(run_date: str, label: str) -> None:
-        started = time.monotonic()
-        result = run_dag(run_date, folders, extra_env=EXTRA_ENV)
-        timings[label] = round(time.monotonic() - started)
-        assert result.returncode == 0, (
-            f"{label} failed:\n" + result.stdout[-5000:] + result.stderr[-5000:]
-        )
-
-    night(D1, "night 1")
-    first = csv_bytes(folders.output_root / D1)
-    night(D2, "night 2")
-    latest_after_night_2 = os.readlink(folders.output_root / "latest")
-    night(D1, "backfill of night 1")
-    print(f"DAG runs took {timings} s")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HYGIENE_HASH_KEY", TEST_HASH_KEY)
+        patch.setenv("HYGIENE_DELETION_HOLD_SHARE", "1")
+        run_night(folders, D1, "night 1")
+        first = csv_bytes(folders.output_root / D1)
+        run_night(folders, D2, "night 2")
+        latest_after_night_2 = os.readlink(folders.output_root / "latest")
+        run_night(folders, D1, "backfill of night 1")
     return {
         "output": folders.output_root,
         "night1_first_csvs": first,
@@ -156,8 +149,8 @@ def sha256(address: str) -> str:
 
 
 def keyed(address: str) -> str:
-    """M10's keyed hash under the runner's test key (tests/airflow_runner.py)."""
-    key = airflow_env()["HYGIENE_HASH_KEY"].encode("utf-8")
+    """M10's keyed hash under the test key (tests/night_steps.py)."""
+    key = TEST_HASH_KEY.encode("utf-8")
     return hmac.new(key, address.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
