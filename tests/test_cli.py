@@ -18,6 +18,7 @@ def output_root(tmp_path, monkeypatch):
     for name, value in airflow_env().items():  # the checkout's Airflow, as `make` sets it
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("HYGIENE_OUTPUT_DIR", str(root))
+    monkeypatch.delenv("HYGIENE_LANGUAGE", raising=False)  # Dutch, the default
     return root
 
 
@@ -71,12 +72,26 @@ def test_where_for_a_date_never_published_lists_the_published_ones(output_root, 
 # ---------------------------------------------------------------------------- explain
 
 
-def test_explain_prints_the_sentences_of_the_latest_run(output_root, capsys):
+@pytest.mark.parametrize(("language", "first_line", "sentence"), [
+    ("nl", "Deze uitleg komt uit de nacht van 28 november 2026 (beleid p0licy, code c0de).",
+     "- Nieuwsbrieven: toegestaan op grond van toestemming (M4), gegeven op 1 maart 2024"),
+    ("en", "This explanation comes from the night of 28 November 2026 (policy p0licy, code c0de).",
+     "- Newsletters: allowed on the basis of consent (M4), given on 1 March 2024"),
+])
+def test_explain_prints_the_letter_of_the_latest_run_in_the_officers_language(
+        output_root, capsys, monkeypatch, language, first_line, sentence):
+    monkeypatch.setenv("HYGIENE_LANGUAGE", language)
     write_run(output_root)
     assert main(["explain", "--address", " JAN@example.nl"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"Run of {D} (policy p0licy, code c0de)")
-    assert "- For e-mail newsletters, jan@example.nl may be mailed: consent given on 2024-03-01" in out
+    assert out.startswith(first_line + "\n")
+    assert sentence in out
+
+
+def test_r9_explain_finds_a_contact_id_typed_in_lower_case(output_root, capsys):
+    write_run(output_root)
+    assert main(["explain", "--contact-id", "c1"]) == 0
+    assert "\nContact C1 is een klant (M3: " in capsys.readouterr().out
 
 
 def test_explain_of_an_unknown_subject_exits_1_with_a_clear_message(output_root, capsys):
@@ -84,7 +99,7 @@ def test_explain_of_an_unknown_subject_exits_1_with_a_clear_message(output_root,
     assert main(["explain", "--booking-id", "B404"]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "Booking B404 is not in the run of 2026-11-28" in captured.err
+    assert "Boeking B404 staat niet in de nacht van 28 november 2026" in captured.err
 
 
 def test_explain_needs_exactly_one_subject(output_root, capsys):
