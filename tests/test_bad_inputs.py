@@ -126,6 +126,18 @@ def without_column(landing: Path, file: str, column: str) -> None:
         writer.writerows(rows)
 
 
+def unknown_status(landing: Path) -> str:
+    """Three bookings with a status CONTRACT.md does not list; their row numbers."""
+    with (landing / "bookings.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    changed = [n for n, row in enumerate(rows[1:], 1) if row[5] == "confirmed"][:3]
+    for n in changed:
+        rows[n][5] = "geboekt"
+    with (landing / "bookings.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return ", ".join(map(str, changed))
+
+
 def duplicate_event(landing: Path) -> None:
     path = landing / "consent_events.csv"
     lines = lines_of(path)
@@ -170,6 +182,18 @@ CASES = {
         "The file has 0 rows against 60 in the previous run: more than HYGIENE_VOLUME_BAND=0.3 "
         "apart. If the export is right, rerun with HYGIENE_VOLUME_BAND=1 to accept it.",
     ),
+    "unknown value": Case(
+        unknown_status, "check_raw",
+        "bookings.csv, column status: status holds only values CONTRACT.md lists: 3 row(s) break "
+        "it (first rows {line}) [critical G1, raw_extracts expect_column_values_to_be_in_set].",
+    ),
+    "grants without proof above the threshold": Case(
+        lambda landing: None, "check_marts",
+        "consent_proof/unproven_grant_share, column unproven_share: share of grants without "
+        "proof is at most HYGIENE_MAX_UNPROVEN_GRANT_SHARE: more means a broken consent export "
+        "or an unproven import: observed",
+        env={"HYGIENE_MAX_UNPROVEN_GRANT_SHARE": "0.01"},
+    ),
     "truncated against its manifest": Case(
         truncate_bookings, "verify_landing",
         "bookings.csv: sha256 differs from extract_manifest.json: 124 rows announced, 104 found "
@@ -200,6 +224,8 @@ def test_a_broken_export_is_named_and_publishes_a_degraded_night(night, name, mo
     if case.new_stop:
         add_objection(landing)
     add_unsubscribe(landing)
+    for variable, value in case.env.items():
+        monkeypatch.setenv(variable, value)
     line = case.break_it(landing)
     message = case.message.format(line=line, landing=landing)
 

@@ -113,21 +113,6 @@ def test_g1_g5_a_broken_extract_fails_naming_file_row_and_column_and_publishes_d
     assert_degraded(night, next_day, failed_task="load_raw")
 
 
-def test_g1_g5_a_file_differing_from_its_manifest_is_never_loaded(night):
-    next_day = "2026-11-30"
-    landing = night.landing_root / next_day
-    shutil.copytree(night.landing_root / D, landing)
-    contacts = landing / "crm_contacts.csv"
-    contacts.write_text("".join(contacts.read_text().splitlines(keepends=True)[:-10]))  # truncated
-
-    result = run_dag(next_day, night)
-
-    assert result.returncode != 0
-    assert ("crm_contacts.csv: sha256 differs from extract_manifest.json: 400 rows announced, "
-            "390 found") in result.stdout + result.stderr
-    assert_degraded(night, next_day, failed_task="verify_landing")
-
-
 @pytest.mark.browser
 def test_privacy_report_renders_in_a_browser_with_counts_and_no_personal_data(night, tmp_path):
     chromium = shutil.which("chromium")
@@ -196,34 +181,3 @@ def test_no_personal_data_in_task_logs_xcom_checks_report_or_state(night):
     assert any("quality" in name for name in texts) and any("state" in name for name in texts)
     found = {(where, secret) for where, text in texts.items() for secret in secrets if secret in text}
     assert not found, sorted(found)[:10]
-
-
-def copy_landing(night: Folders, day: str) -> Path:
-    landing = night.landing_root / day
-    shutil.copytree(night.landing_root / D, landing)
-    (landing / "extract_manifest.json").unlink()  # these tests alter files on purpose
-    return landing
-
-
-def test_g1_raw_suite_stops_a_run_with_an_unknown_status_and_names_no_value(night):
-    next_day = "2026-12-01"
-    bookings = copy_landing(night, next_day) / "bookings.csv"
-    bookings.write_text(bookings.read_text().replace(",confirmed,", ",geboekt,", 3))
-
-    result = run_dag(next_day, night)
-
-    assert result.returncode != 0
-    output = result.stdout + result.stderr
-    assert "bookings.csv, column status: status holds only values CONTRACT.md lists: 3 row(s) break it" in output
-    assert_degraded(night, next_day, failed_task="check_raw")
-
-
-def test_m4_consent_proof_suite_stops_a_run_above_the_unproven_grant_threshold(night):
-    next_day = "2026-12-02"
-    copy_landing(night, next_day)
-
-    result = run_dag(next_day, night, extra_env={"HYGIENE_MAX_UNPROVEN_GRANT_SHARE": "0.01"})
-
-    assert result.returncode != 0
-    assert "consent_proof/unproven_grant_share" in result.stdout + result.stderr
-    assert_degraded(night, next_day, failed_task="check_marts")
