@@ -21,6 +21,8 @@ import json
 import os
 from pathlib import Path
 
+import duckdb
+
 from hygiene.report import write_report
 
 D = "2026-11-28"
@@ -92,12 +94,12 @@ RETENTION_POLICY = (
     "unconfirmed_booking_retention,12.0000,months,R5,policy choice",
 )
 EXPLAIN_TABLES = {
-    "address_decisions.csv": ADDRESS_DECISIONS,
-    "retention_deadlines.csv": RETENTION_DEADLINES,
-    "contacts.csv": CONTACTS,
-    "booking_links.csv": BOOKING_LINKS,
-    "consent_events.csv": CONSENT_EVENTS,
-    "retention_policy.csv": RETENTION_POLICY,
+    "address_decisions.parquet": ADDRESS_DECISIONS,
+    "retention_deadlines.parquet": RETENTION_DEADLINES,
+    "contacts.parquet": CONTACTS,
+    "booking_links.parquet": BOOKING_LINKS,
+    "consent_events.parquet": CONSENT_EVENTS,
+    "retention_policy.parquet": RETENTION_POLICY,
 }
 DELETION_ROWS = (
     "subject_type,subject_id,action,rule,due_date",
@@ -130,7 +132,7 @@ def write_run(output_root: Path, day: str = D, *, held: bool = False, explain: b
     if explain:
         (folder / "explain").mkdir()
         for name, lines in EXPLAIN_TABLES.items():
-            (folder / "explain" / name).write_text("\n".join(lines) + "\n")
+            write_table(folder / "explain" / name, lines)
     rows = {name: 0 for name in CONTRACT_CSVS}
     rows["deletion_list.csv"] = 0 if held else len(DELETION_ROWS) - 1
     if held:
@@ -177,6 +179,23 @@ def report_facts(day: str, *, held: bool) -> dict:
     }
 
 
+def write_table(path: Path, lines) -> None:
+    """An explain table as the publisher writes it (Parquet), from CSV lines, as text."""
+    text = path.with_suffix(".csv")
+    text.write_text("\n".join(lines) + "\n")
+    with duckdb.connect() as db:
+        db.execute(f"copy (select * from read_csv('{text}', all_varchar = true, header = true)) "
+                   f"to '{path}' (format parquet)")
+    text.unlink()
+
+
 def read_rows(path: Path) -> list[dict]:
+    """The rows of a published CSV, or of a Parquet table as text (empty values as "")."""
+    if path.suffix == ".parquet":
+        with duckdb.connect() as db:
+            result = db.execute(f"select columns(*)::varchar from '{path}'")
+            names = [column[0] for column in result.description]
+            return [{n: v if v is not None else "" for n, v in zip(names, row, strict=True)}
+                    for row in result.fetchall()]
     with path.open(newline="") as handle:
         return list(csv.DictReader(handle))

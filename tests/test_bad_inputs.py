@@ -25,6 +25,7 @@ from hygiene.generate import generate_landing
 from hygiene.nightly import NightFailed
 from hygiene.settings import Settings
 from night_steps import TEST_HASH_KEY, run_night
+from published_run import read_rows
 
 pytestmark = pytest.mark.slow
 
@@ -250,7 +251,7 @@ def test_a_broken_export_is_named_and_publishes_a_degraded_night(night, name, mo
     assert before <= set(suppressed)  # never a suppression less
     assert {suppressed[(NEW_UNSUBSCRIBE, p)] for p in ("newsletter", "offers", "partner_offers")} == {
         "objected"}
-    objector = next(r for r in published_rows(night.output_root / D0 / "explain", "contacts.csv")
+    objector = next(r for r in read_rows(night.output_root / D0 / "explain" / "contacts.parquet")
                     if r["contact_id"] == NEW_OBJECTOR)
     stopped = {p for (address, p), reason in suppressed.items()
                if address == objector["email"] and reason == "objected"}

@@ -18,7 +18,7 @@ from hygiene.language import LANGUAGE_VARIABLE, LANGUAGES
 from hygiene.runs import RunNotFound, find_run
 from hygiene.settings import DBT_PROJECT_DIR
 from hygiene.sql_macros import normalize_address
-from published_run import CONTACTS, D, write_run
+from published_run import CONTACTS, D, read_rows, write_run, write_table
 
 # Every subject of tests/published_run.py, as a privacy officer would ask about it.
 SUBJECTS = [
@@ -58,8 +58,10 @@ def in_(language: str, *, nl: str, en: str) -> str:
 
 def add_rows(run, table: str, *lines: str) -> None:
     """Append rows to one of the run's explain tables: a person the shared story lacks."""
-    with (run.folder / "explain" / TABLE_FILES[table]).open("a") as handle:
-        handle.write("".join(f"{line}\n" for line in lines))
+    path = run.folder / "explain" / TABLE_FILES[table]
+    rows = read_rows(path)
+    write_table(path, [",".join(rows[0]) if rows else "", *(",".join(r.values()) for r in rows),
+                       *lines])
 
 
 def add_kees(run) -> None:

@@ -26,6 +26,7 @@ from hygiene.generate import generate_landing
 from hygiene.nightly import NightFailed
 from hygiene.settings import Settings
 from night_steps import TEST_HASH_KEY, run_night
+from published_run import read_rows
 
 pytestmark = pytest.mark.slow
 
@@ -37,8 +38,7 @@ PRUNED = ("suppression_list.csv", "suppression_list_hashed.csv", "suppression_de
 
 
 def rows(path: Path) -> list[dict]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    return read_rows(path)
 
 
 def write_rows(path: Path, table: list[dict]) -> None:
@@ -60,7 +60,7 @@ def state_table(output: Path, day: str, table: str) -> set[tuple]:
 
 def objector_email(nights: Nights) -> str:
     """The objector's CRM e-mail, from the explain tables of a run G6 has not pruned."""
-    contacts = rows(nights.output_root / GOOD / "explain" / "contacts.csv")
+    contacts = rows(nights.output_root / GOOD / "explain" / "contacts.parquet")
     return next(r["email"] for r in contacts if r["contact_id"] == OBJECTOR)
 
 
@@ -137,7 +137,7 @@ def test_g5_m8_the_next_good_night_carries_on_from_the_degraded_one(nights):
     good = {(r["purpose"], r["reason"], r["since"]) for r in rows(nights.output_root / GOOD / "suppression_list.csv")
             if r["address"] == email}
     assert good == {(p, "objected", BROKEN) for p in ("newsletter", "offers", "partner_offers")}
-    explain = {r["rule"] for r in rows(nights.output_root / GOOD / "explain" / "address_decisions.csv")
+    explain = {r["rule"] for r in rows(nights.output_root / GOOD / "explain" / "address_decisions.parquet")
                if r["address"] == email}
     assert explain == {"M8"}
 
@@ -150,7 +150,7 @@ def test_g3_approved_subjects_still_in_the_extracts_weeks_later_are_overdue(nigh
     overdue = {(r["subject_type"], r["subject_id"], r["action"]): r
                for r in rows(folder / "review" / "overdue_deletions.csv") if r["status"] == "overdue"}
     still_due = {(r["subject_type"], r["subject_id"], r["action"])
-                 for r in rows(folder / "explain" / "retention_deadlines.csv")
+                 for r in rows(folder / "explain" / "retention_deadlines.parquet")
                  if r["is_due"] == "true"} & approved
     assert still_due and still_due <= set(overdue)
     assert all(int(overdue[key]["days_overdue"]) >= 41 for key in still_due)
@@ -176,7 +176,7 @@ def test_g6_a_night_41_days_on_prunes_the_old_runs_address_files(nights):
 def test_m8_m10_every_objection_is_still_remembered_41_days_on(nights):
     """No stop is left in the extracts of D0 + 41: every stop still known comes from the state."""
     output = nights.output_root
-    known = {(r["channel"], r["address"]) for r in rows(output / LATER / "explain" / "address_decisions.csv")}
+    known = {(r["channel"], r["address"]) for r in rows(output / LATER / "explain" / "address_decisions.parquet")}
     earlier = {s for s in stops(output / GOOD) if (s[0], s[1]) in known}
     assert earlier and earlier <= stops(output / LATER)
     assert state_table(output, GOOD, "tombstones") <= state_table(output, LATER, "tombstones")

@@ -3,7 +3,6 @@ a degraded night never over a good one (G5)."""
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import stat
@@ -13,6 +12,7 @@ import pytest
 
 from hygiene import publish
 from hygiene.load import connect
+from published_run import read_rows
 
 MARTS = {
     "suppression_list": "channel varchar, address varchar, address_sha256 varchar, purpose varchar, reason varchar, since date",
@@ -87,9 +87,6 @@ def versions(output_root: Path) -> list[str]:
     return sorted(p.name for p in (output_root / ".versions").iterdir())
 
 
-def read_rows(path: Path) -> list[dict]:
-    with path.open(newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def test_every_contract_file_is_published_sorted_and_owner_only(tmp_path, warehouse):
@@ -161,16 +158,16 @@ def test_explain_tables_are_published_owner_only_for_explain_to_read(tmp_path, w
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     for name in explain.TABLE_FILES.values():
         assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600, name
-    contacts = read_rows(folder / "contacts.csv")
+    contacts = read_rows(folder / "contacts.parquet")
     assert contacts == [
         {"contact_id": "C1", "email": "", "phone": "+31612345678", "customer_status": "customer"},
         {"contact_id": "C9", "email": "a@example.nl", "phone": "", "customer_status": "prospect"},
     ]
     # R4's book year: of the invoice, else of the confirmation (the later of the two)
-    assert read_rows(folder / "booking_links.csv")[0]["book_year"] == "2025"
+    assert read_rows(folder / "booking_links.parquet")[0]["book_year"] == "2025"
     manifest = json.loads((published / "run_manifest.json").read_text())
-    assert manifest["outputs"]["rows"]["explain/contacts.csv"] == 2
-    assert "explain/address_decisions.csv" in manifest["outputs"]["sha256"]
+    assert manifest["outputs"]["rows"]["explain/contacts.parquet"] == 2
+    assert "explain/address_decisions.parquet" in manifest["outputs"]["sha256"]
 
 
 def test_published_runs_are_links_to_complete_versions(tmp_path, warehouse):

@@ -69,7 +69,7 @@ NEEDED = {
     CRM_CONTACTS.file_name: (("contact_id",), ("email", "phone")),
     BOOKINGS.file_name: (("contact_id",), ("booker_email", "booker_phone")),
 }
-PREVIOUS_CONTACTS = Path("explain") / "contacts.csv"
+PREVIOUS_CONTACTS = Path("explain") / "contacts.parquet"
 
 
 @dataclass
@@ -173,10 +173,10 @@ def _previous_lists(connection, previous: Path | None) -> None:
     for table, (file, columns) in sources.items():
         path = previous / file if previous is not None else None
         if path is not None and path.is_file():
+            reader = ("read_parquet(?)" if path.suffix == ".parquet"
+                      else "read_csv(?, header = true, all_varchar = true)")
             connection.execute(
-                f"create table {table} as select {columns} from read_csv(?, header = true, "
-                "all_varchar = true)",
-                [str(path)],
+                f"create table {table} as select {columns} from {reader}", [str(path)]
             )
         else:
             typed = ", ".join(f"{column} varchar" for column in columns.split(", "))

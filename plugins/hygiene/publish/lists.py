@@ -44,21 +44,21 @@ DELTA_LIST = "suppression_delta.csv"
 LISTS = (
     SUPPRESSION_LIST,
     ELIGIBILITY_LIST,
-    # Internal and owner-only, not part of CONTRACT.md: what `python -m hygiene explain` reads to
-    # explain a decision once the disposable warehouse is gone (rule, evidence, dates, links).
+    # Internal and owner-only, not part of CONTRACT.md: what `hygiene explain` reads to explain a
+    # decision once the disposable warehouse is gone (rule, evidence, dates, links); Parquet.
     Output(
-        "explain/address_decisions.csv",
+        "explain/address_decisions.parquet",
         "select channel, address, address_sha256, purpose, is_eligible, basis, reason, since, rule,"
         " evidence_type, evidence_id, latest_event_action, latest_event_on"
         " from marts.fct_address_decisions",
     ),
     Output(
-        "explain/retention_deadlines.csv",
+        "explain/retention_deadlines.parquet",
         "select subject_type, subject_id, action, rule, due_date, kept_by, is_due,"
         " is_unlinked_booking from marts.fct_retention_deadlines",
     ),
     Output(
-        "explain/contacts.csv",
+        "explain/contacts.parquet",
         "select contacts.contact_id, contacts.email, contacts.phone, dim.customer_status"
         " from staging.stg_crm__contacts as contacts"
         " inner join marts.dim_contacts as dim on contacts.contact_id = dim.contact_id",
@@ -66,7 +66,7 @@ LISTS = (
     Output(
         # book_year: R4's book year as int_booking_deadlines counts it (invoice, else confirmation;
         # the later of the two)
-        "explain/booking_links.csv",
+        "explain/booking_links.parquet",
         "select deadlines.booking_id, deadlines.contact_id, deadlines.link_method,"
         " deadlines.booked_on, deadlines.travel_ends_on,"
         " year(greatest(bookings.invoiced_on, bookings.confirmed_on)) as book_year"
@@ -75,12 +75,12 @@ LISTS = (
         " on deadlines.booking_id = bookings.booking_id",
     ),
     Output(
-        "explain/consent_events.csv",
+        "explain/consent_events.parquet",
         "select event_id, contact_id, channel, purpose, action, occurred_on, event_source,"
         " has_proof, proof_ref, consent_text_version from staging.stg_crm__consent_events",
     ),
     Output(
-        "explain/retention_policy.csv",
+        "explain/retention_policy.parquet",
         "select policy_key, amount, unit, rule, legal_basis from policy.retention_policy",
     ),
 )
@@ -125,10 +125,13 @@ def make_subfolders(folder: Path, files: list[str]) -> None:
 
 
 def copy_query(connection, query: str, path: Path) -> int:
-    """Write `query` sorted by all its columns as CSV; return the rows written."""
-    (rows,) = connection.execute(
-        f"copy ({query} order by all) to '{path}' (header, delimiter ',', quote '\"')"
-    ).fetchone()
+    """Write `query` sorted by all its columns as CSV (a `.parquet` path: compressed Parquet, for
+    the internal tables); return the rows written."""
+    options = (
+        "format parquet, compression zstd" if path.suffix == ".parquet"
+        else "header, delimiter ',', quote '\"'"
+    )
+    (rows,) = connection.execute(f"copy ({query} order by all) to '{path}' ({options})").fetchone()
     path.chmod(OWNER_ONLY_FILE)
     return rows
 
