@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from datetime import date
@@ -189,7 +190,8 @@ def test_good_warehouse_passes_every_suite_without_warnings(good_warehouse, tmp_
     saved = json.loads((tmp_path / f"{suite}.json").read_text())
     assert saved["success"] is True
     assert set(saved["validations"]) == {frame.name for frame in load_suite(suite).frames}
-    assert (tmp_path / "data_docs" / suite / "index.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{suite}.json"]  # no GX Data Docs site
+    assert stat.S_IMODE((tmp_path / f"{suite}.json").stat().st_mode) == 0o600
     json.dumps(outcome.summary())  # fit for run_manifest.json
 
 
@@ -274,6 +276,12 @@ def test_first_run_without_manifest_or_history_skips_row_count_checks(good_wareh
     assert outcome.success
     assert len(outcome.skipped) == 2 * len(EXTRACTS)
     assert not any(r.expectation.startswith("expect_table_row_count") for r in outcome.results)
+    # why each was skipped, for the report: the run-time value nobody could give
+    assert {skip.unknown for skip in outcome.skipped} == {
+        ("manifest_rows",), ("previous_rows_high", "previous_rows_low")}
+    saved = json.loads((tmp_path / "raw_extracts.json").read_text())
+    assert {tuple(skip["unknown"]) for skip in saved["skipped"]} == {
+        ("manifest_rows",), ("previous_rows_high", "previous_rows_low")}
 
 
 def test_missing_required_extract_table_fails_closed(warehouse, tmp_path):
@@ -286,7 +294,9 @@ def test_missing_required_extract_table_fails_closed(warehouse, tmp_path):
 def test_absent_optional_unsubscribe_extract_is_skipped(warehouse, tmp_path):
     outcome = run("raw_extracts", warehouse("drop table raw.mailtool_unsubscribes"), tmp_path)
     assert outcome.success
-    assert any("mailtool_unsubscribes" in skip for skip in outcome.skipped)
+    [skipped] = outcome.skipped
+    assert (skipped.frame, skipped.expectation, skipped.file_name) == (
+        "mailtool_unsubscribes", None, "mailtool_unsubscribes.csv")
 
 
 # ---------- consent_proof
