@@ -15,7 +15,7 @@ from published_run import D, write_run
 
 @pytest.fixture
 def run(tmp_path):
-    write_run(tmp_path / "out")
+    write_run(tmp_path / "out", report=False)
     return find_run(tmp_path / "out")
 
 

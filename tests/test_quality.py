@@ -24,6 +24,7 @@ import pytest
 from hygiene.extracts import EXTRACTS
 from hygiene.quality import QualityGateFailed, SuiteOutcome, enforce, run_suite
 from hygiene.quality.suites import load_suite
+from hygiene.report import write_quality_pages
 
 D = date(2025, 6, 1)
 PLANTED_EMAIL = "planted.pii.canary@example.nl"  # must never leave the warehouse
@@ -468,18 +469,23 @@ def test_planted_pii_never_reaches_results_messages_or_logs(warehouse, tmp_path,
         "update marts.fct_address_decisions set address_sha256 = '{email}'",
     )
     caplog.set_level(logging.DEBUG)
-    outcomes = [run(suite, path, tmp_path) for suite in ("raw_extracts", "consent_proof", "marts")]
+    results = tmp_path / "quality"
+    outcomes = [run(suite, path, results) for suite in ("raw_extracts", "consent_proof", "marts")]
     message = gate_message(*outcomes)
+    # the pages a person reads the results on (hygiene.report), rendered from the same results
+    pages = write_quality_pages(tmp_path, D.isoformat())
+    assert [page.name for page in pages] == ["raw_extracts.html", "consent_proof.html", "marts.html"]
 
     assert "expect_column_values_to_be_in_set" in message  # the checks did fail
     texts = {"exception": message, "logs": caplog.text}
     texts |= {str(p): p.read_text(errors="replace") for p in tmp_path.rglob("*")
               if p.is_file() and p.suffix in {".json", ".html"}}
+    assert "2 rijen wijken af (eerste rijen: 1, 2)" in texts[str(results / "raw_extracts.html")]
     for where, text in texts.items():
         assert PLANTED_EMAIL not in text, f"planted e-mail address found in {where}"
         assert PLANTED_PHONE not in text, f"planted phone number found in {where}"
     for suite in ("raw_extracts", "consent_proof", "marts"):
-        saved = (tmp_path / f"{suite}.json").read_text()
+        saved = (results / f"{suite}.json").read_text()
         for key in ("partial_unexpected_list", "unexpected_list", "unexpected_index_list",
                     "exception_traceback"):
             assert f'"{key}"' not in saved

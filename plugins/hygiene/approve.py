@@ -22,7 +22,7 @@ from hygiene import state
 from hygiene.errors import HygieneError
 from hygiene.landing import sha256_of
 from hygiene.publish import HELD_DELETION_LIST, MANIFEST_FILE, PUBLISHED, layout, write_manifest
-from hygiene.report import rewrite_report
+from hygiene.report import REPORT_FILES, rewrite_report
 from hygiene.runs import DELETION_LIST_FILE, PublishedRun, find_run
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -124,7 +124,7 @@ def approve_deletions(
         outputs.setdefault("rows", {})[DELETION_LIST_FILE] = rows
         checksums = outputs.setdefault("sha256", {})
         checksums[DELETION_LIST_FILE] = checksum
-        for name in ("privacy_report.html", "report_facts.json"):
+        for name in REPORT_FILES:
             if (run.folder / name).is_file():
                 checksums[name] = sha256_of(run.folder / name)
         write_manifest(run.folder / MANIFEST_FILE, manifest)
