@@ -155,8 +155,10 @@ def todo(facts: dict, state: str, words: Words) -> list[str]:
     """What the privacy officer should do after tonight, most urgent first."""
     items = []
     if state == "held":
-        items.append(words("todo.approve", file=str(HELD_DELETION_LIST),
-                           date=facts["run_date"]))
+        command = Markup('<code>hygiene approve-deletions --date {} --by "{}"</code>').format(
+            facts["run_date"], words("todo.your_name"))
+        items.append(words("todo.approve", file=Markup("<code>{}</code>").format(
+            HELD_DELETION_LIST), command=command))
     overdue = sum(row["subjects"] for row in facts["deletions"]["overdue"]
                   if row["status"] == "overdue")
     if overdue:

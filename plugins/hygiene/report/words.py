@@ -48,7 +48,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ), start=1)},
     "date.long": ("{day} {month} {year}", "{day} {month} {year}"),
     "date.moment": ("{date} om {time}", "{date} at {time}"),
-    "date.month": ("{month} {year}", "{month} {year}"),
     "period.years": ("{n} jaar", "{n} years"),
     "period.years.1": ("1 jaar", "1 year"),
     "period.months": ("{n} maanden", "{n} months"),
@@ -61,8 +60,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "none": ("geen", "none"),
     "dash": ("—", "—"),
     "total": ("Totaal", "Total"),
-    "yes": ("ja", "yes"),
-    "no": ("nee", "no"),
     # ------------------------------------------------------------------ the page
     "report.kicker": ("Privacyrapport · nachtelijke controle", "Privacy report · nightly run"),
     "report.title": ("Privacyrapport van {date}", "Privacy report of {date}"),
@@ -209,10 +206,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "todo.nothing": ("Niets: alles is verwerkt.", "Nothing: everything was handled."),
     "todo.approve": (
         ("Beoordeel de vastgehouden verwijderlijst ({file}) en keur hem goed in Airflow of met "
-         "het commando hygiene approve-deletions --date {date} --by \u201cuw naam\u201d."),
+         "het commando {command}."),
         ("Review the held deletion list ({file}) and approve it in Airflow or with the command "
-         "hygiene approve-deletions --date {date} --by \u201cyour name\u201d."),
+         "{command}."),
     ),
+    "todo.your_name": ("uw naam", "your name"),
     "todo.overdue": (
         ("{count} verwijderingen zijn achterstallig (G3): vraag de beheerders van CRM en "
          "boekingssysteem waarom ze nog niet zijn uitgevoerd."),
@@ -476,7 +474,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quality.skipped": ("Overgeslagen", "Skipped"),
     "quality.warnings": ("Waarschuwingen", "Warnings"),
     "quality.details": ("Details", "Details"),
-    "quality.page": ("{file}", "{file}"),
     "quality.result.passed": ("in orde", "passed"),
     "quality.result.warnings": ("in orde, met waarschuwingen", "passed, with warnings"),
     "quality.result.failed": ("mislukt", "failed"),
@@ -492,9 +489,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "quality.skipped.title": ("Overgeslagen controles", "Skipped checks"),
     "quality.skipped.group": ("overgeslagen voor {count} ({files})", "skipped for {count} ({files})"),
     "quality.skipped.none": ("Geen controle is overgeslagen.", "No check was skipped."),
-    "quality.not_run": (
-        "De controles zijn vannacht niet uitgevoerd.", "The checks did not run tonight.",
-    ),
     "quality.extracts": ("Wat de exports meer bevatten dan het contract",
                          "What the extracts held beyond the contract"),
     "quality.extracts.file": ("Bestand", "File"),
@@ -527,7 +521,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         ("This page shows counts and row numbers only, never values from the data. The full "
          "result is in {file}."),
     ),
-    "check.result.passed": ("in orde", "passed"),
     "check.result.failed": ("niet in orde", "not passed"),
     "check.row": ("Nr.", "No."),
     # what was checked: by frame and column, frame and severity, frame, else expectation type
@@ -976,13 +969,6 @@ class Words:
         """2026-11-28 → "28 nov" (chart axes)."""
         day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
         return f"{day.day} {self(f'month_short.{day.month}')}"
-
-    def month(self, value: str | date) -> str:
-        """2026-11 or a date in it → "november 2026"."""
-        text = str(value)
-        day = value if isinstance(value, date) else date.fromisoformat(
-            text if len(text) > 7 else f"{text}-01")
-        return self("date.month", month=self(f"month.{day.month}"), year=day.year)
 
     def short_month(self, value: str) -> str:
         """2026-11 → "nov" (chart axes)."""
