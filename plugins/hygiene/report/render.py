@@ -116,6 +116,7 @@ def report_context(facts: dict) -> dict:
         "state": state,
         "checks": checks,
         "quality_page": quality_page,
+        "quality_folder": VALIDATION_FOLDER,
         "files": {
             "held": str(HELD_DELETION_LIST),
             "deletion_list": DELETION_LIST.file,
