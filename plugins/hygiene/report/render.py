@@ -180,7 +180,7 @@ def todo(facts: dict, state: str, words: Words) -> list[str]:
 
 @cache
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("hygiene.report"),
         autoescape=select_autoescape(default=True),
         undefined=StrictUndefined,  # a fact the template expects and lacks is an error, not blank
@@ -189,6 +189,14 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["breakable"] = breakable
+    return environment
+
+
+def breakable(name: object) -> str:
+    """A technical name (`mailtool_unsubscribes.csv`) that may wrap after its underscores, not
+    in the middle of a word: a zero-width space after each."""
+    return str(name).replace("_", "_\u200b")
 
 
 def _pdf(html: str, folder: Path) -> bytes:

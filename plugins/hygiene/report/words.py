@@ -826,10 +826,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "degraded.read.rows": ("Gelezen rijen", "Rows read"),
     "degraded.read.unusable": ("niet gebruikt: {why}", "not used: {why}"),
     "degraded.new_stops": (
-        ("{count} combinaties van adres en doel zijn vannacht onderdrukt wegens een afmelding of "
-         "bezwaar."),
-        ("{count} address and purpose pairs were suppressed tonight for a withdrawal or "
-         "objection."),
+        ("{count} combinaties van adres en doel met een afmelding of bezwaar zijn uit de exports "
+         "van vannacht gelezen; ze staan alle op de onderdrukkingslijst."),
+        ("{count} address and purpose pairs with a withdrawal or objection were read from "
+         "tonight's extracts; every one of them is on the suppression list."),
     ),
     "degraded.problem.missing": ("het bestand ontbreekt", "the file is missing"),
     "degraded.problem.not_readable": ("niet te lezen als {encoding}", "not readable as {encoding}"),
