@@ -88,11 +88,12 @@ browser:
 	@command -v chromium >/dev/null || [ "$$(id -u)" != 0 ] || { \
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
+# TESTS= narrows a run to some tests, e.g. make test TESTS="tests/test_guards.py -k overdue"
 test: install browser  ## the whole test suite
-	pytest
+	pytest $(TESTS)
 
-test-fast: install  ## unit tests only (seconds)
-	pytest -m "not e2e and not slow and not browser"
+test-fast: install  ## unit tests only (minutes)
+	pytest -m "not e2e and not slow and not browser" $(TESTS)
 
 bench: install $(HASH_KEY_FILE)  ## nights at 100,000 and 1,000,000 contacts (BENCH_10M=1 adds 10,000,000): bench/results.md
 	HYGIENE_DELETION_HOLD_SHARE=1 python bench/bench.py $(if $(BENCH_10M),--with-10m,)

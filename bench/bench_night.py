@@ -273,7 +273,7 @@ def run_night(
         **(checks_marts or {"consent_proof": {"success": False}, "marts": {"success": False}}),
     }
     measure_in_process(
-        night, "write_report", lambda: nightly.write_report(attempt, checks, hold, loaded),
+        night, "write_report", lambda: nightly.write_report(attempt, landed, checks, hold, loaded),
         note=lambda path: f"{Path(path).stat().st_size / 1e3:,.0f} kB html",
     )
     if outputs is not None:

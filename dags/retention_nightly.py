@@ -244,12 +244,16 @@ def retention_nightly():
 
     @task
     def write_report(
-        run_date: str, checks_raw: dict, checks_marts: dict, hold: dict, loaded: dict
+        run_date: str, landed: dict, checks_raw: dict, checks_marts: dict, hold: dict,
+        loaded: dict,
     ) -> str:
-        """Writes the privacy officer's report into the attempt's staging folder."""
+        """Writes the privacy officer's report (HTML and PDF) and a page per data-quality suite
+        into the attempt's staging folder."""
         from hygiene.nightly import write_report as write
 
-        report = write(attempt_of(run_date), {**checks_raw, **checks_marts}, hold, loaded)
+        report = write(
+            attempt_of(run_date), landed, {**checks_raw, **checks_marts}, hold, loaded
+        )
         return said("write_report", report)
 
     @task(outlets=[SUPPRESSION_LIST, PRIVACY_REPORT])
@@ -331,7 +335,7 @@ def retention_nightly():
     checks_marts = check_marts(run_date)
     hold = guard_deletions(run_date)
     outputs = write_outputs(run_date, hold, loaded)
-    report = write_report(run_date, checks_raw, checks_marts, hold, loaded)
+    report = write_report(run_date, landed, checks_raw, checks_marts, hold, loaded)
 
     ready >> landed >> loaded
     checks_raw >> rules >> checks_marts >> hold

@@ -72,7 +72,7 @@ def run_night(settings: Settings, run_date: str, run_id: str = "night-steps") ->
         step = "write_outputs"
         outputs = nightly.write_outputs(attempt, hold, loaded)
         step = "write_report"
-        nightly.write_report(attempt, checks, hold, loaded)
+        nightly.write_report(attempt, landed, checks, hold, loaded)
         step = "publish"
         manifest = nightly.run_manifest(landed, loaded, checks, hold, outputs)
         return nightly.publish_run(attempt, manifest)["path"]

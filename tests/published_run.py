@@ -23,9 +23,13 @@ from pathlib import Path
 
 import duckdb
 
+from hygiene.policy import load_policy
 from hygiene.report import write_report
+from hygiene.report.facts import FORMAT, policy_facts
+from hygiene.settings import POLICY_SEED
 
 D = "2026-11-28"
+HOLD_REASON = "1 of 3 contacts (33.3%) are due for deletion, more than the configured 2.0%"
 
 ADDRESS_DECISIONS = (
     (
@@ -115,8 +119,12 @@ CONTRACT_CSVS = {
 }
 
 
-def write_run(output_root: Path, day: str = D, *, held: bool = False, explain: bool = True) -> Path:
-    """Publish a hand-made run of `day` under `output_root` and point `latest` at the newest."""
+def write_run(
+    output_root: Path, day: str = D, *, held: bool = False, explain: bool = True,
+    report: bool = True,
+) -> Path:
+    """Publish a hand-made run of `day` under `output_root` and point `latest` at the newest;
+    `report=False` leaves out the report (its PDF takes a second to render)."""
     folder = output_root / day
     folder.mkdir(parents=True)
     for name, header in CONTRACT_CSVS.items():
@@ -128,7 +136,8 @@ def write_run(output_root: Path, day: str = D, *, held: bool = False, explain: b
         (folder / "deletion_list.csv").write_text(DELETION_ROWS[0] + "\n")
     else:
         (folder / "deletion_list.csv").write_text(deletion_list)
-    write_report(folder, report_facts(day, held=held))
+    if report:
+        write_report(folder, report_facts(day, held=held))
     if explain:
         (folder / "explain").mkdir()
         for name, lines in EXPLAIN_TABLES.items():
@@ -142,13 +151,7 @@ def write_run(output_root: Path, day: str = D, *, held: bool = False, explain: b
         "status": "held" if held else "published",
         "policy_version": "p0licy",
         "code_version": "c0de",
-        "deletion_hold": {
-            "held": held,
-            "reason": "1 of 3 contacts (33.3%) are due for deletion, more than the configured 2.0%"
-            if held else "",
-            "contact_deletions": 1,
-            "contacts": 3,
-        },
+        "deletion_hold": deletion_hold(held),
         "outputs": {"rows": rows, "sha256": {"deletion_list.csv": "empty-list-checksum"}},
     }
     (folder / "run_manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -160,22 +163,69 @@ def write_run(output_root: Path, day: str = D, *, held: bool = False, explain: b
     return folder
 
 
+def deletion_hold(held: bool) -> dict:
+    """G2's decision as hygiene.guards records it."""
+    return {"held": held, "reason": HOLD_REASON if held else "", "contact_deletions": 1,
+            "contacts": 3, "share": 0.333333, "max_share": 0.02, "recent_median": None}
+
+
 def report_facts(day: str, *, held: bool) -> dict:
-    """The facts of a report of this run (hygiene.report): counts only."""
+    """The facts of a report of this run (hygiene.report), as the night would gather them from
+    the story above: counts only."""
+    policy = load_policy(POLICY_SEED, environ={})
+    hold = deletion_hold(held)
+    suppressed = {("email", "offers", "objected"): 1, ("email", "partner_offers", "no_basis"): 1,
+                  ("email", "newsletter", "objected"): 2, ("sms", "newsletter", "objected"): 1,
+                  ("sms", "offers", "withdrawn"): 1, ("sms", "partner_offers", "invalid_proof"): 1}
+    totals = {"eligible": 2, "suppressed": 7, "due": 3, "due_subjects": {"booking": 2, "contact": 1}}
     return {
+        "format": FORMAT,
         "status": "held" if held else "published",
         "run_date": day,
-        "policy": {"version": "p0licy", "overdue_deletion_days": 30, "settings": []},
-        "checks": {},
-        "hold": {"held": held, "reason": "1 of 3 contacts (33.3%) are due for deletion"},
-        "extracts": {},
-        "deletions": [
-            {"subject_type": "booking", "action": "delete", "rule": "R5", "subjects": 1},
-            {"subject_type": "booking", "action": "minimize", "rule": "R3", "subjects": 1},
-            {"subject_type": "contact", "action": "delete", "rule": "R7", "subjects": 1},
-        ],
-        **{section: [] for section in ("suppression", "eligibility", "customers",
-                                       "invalid_addresses", "booking_links", "overdue_deletions")},
+        "language": "nl",
+        "run": {"policy_version": policy.version, "code_version": "c0de", "previous_run": None,
+                "inputs": {"crm_contacts.csv": {"sha256": "a" * 64, "rows": 3}}},
+        "policy": policy_facts(policy),
+        "hold": hold,
+        "totals": totals,
+        "previous": None,
+        "history": [{"run_date": day, "status": "held" if held else "published",
+                     "eligible": 2, "suppressed": 7}],
+        "marketing": {
+            "by_purpose": [
+                {"channel": "email", "purpose": "newsletter", "list": "eligible", "code": "consent",
+                 "addresses": 1},
+                {"channel": "sms", "purpose": "newsletter", "list": "eligible",
+                 "code": "soft_opt_in", "addresses": 1},
+                *({"channel": channel, "purpose": purpose, "list": "suppressed", "code": reason,
+                   "addresses": count} for (channel, purpose, reason), count in suppressed.items()),
+            ],
+            "changes": None,
+        },
+        "proof": {"grants": 2, "unproven": 1, "max_share": 0.25, "warn_share": 0.025,
+                  "by_source": [{"event_source": "import", "grants": 1, "unproven": 1,
+                                 "without_reference": 1, "without_version": 1}],
+                  "by_version": [{"event_source": "import", "consent_text_version": None,
+                                  "grants": 1, "unproven": 1, "without_reference": 1,
+                                  "without_version": 1}],
+                  "invalid_proof_addresses": 1, "review_file": "review/unproven_grants.csv"},
+        "deletions": {
+            "due": [
+                {"subject_type": "booking", "action": "delete", "rule": "R5", "subjects": 1},
+                {"subject_type": "booking", "action": "minimize", "rule": "R3", "subjects": 1},
+                {"subject_type": "contact", "action": "delete", "rule": "R7", "subjects": 1},
+            ],
+            "upcoming": [],
+            "by_month": [{"month": f"2026-{month:02d}", "rows": {}} for month in (11, 12)],
+            "kept": [{"kept_by": "R1", "subject_type": "booking", "subjects": 2}],
+            "overdue": [],
+            "booking_links": [{"link_method": "contact_id", "bookings": 2},
+                              {"link_method": "booker_email", "bookings": 1},
+                              {"link_method": "unlinked", "bookings": 1}],
+            "unlinked": {"bookings": 1, "total": 4, "due": 1},
+            "invalid_addresses": [],
+        },
+        "quality": {"suites": [], "extracts": {}},
     }
 
 

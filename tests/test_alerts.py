@@ -4,13 +4,11 @@ off by default. A local SMTP server started by the test receives them."""
 
 from __future__ import annotations
 
-import asyncore
-import smtpd
-import threading
-import warnings
+import socket
 from email import message_from_bytes
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from hygiene.alerts import FAILED, HELD, LATE, alerts
 from hygiene.attempts import Attempt
@@ -20,30 +18,37 @@ D = "2026-11-28"
 RUN_ID = "scheduled__2026-11-28T02:00:00+00:00"
 
 
-class Inbox(smtpd.SMTPServer):
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives: (recipients, message)."""
+
     def __init__(self):
-        super().__init__(("127.0.0.1", 0), None, decode_data=False)
         self.messages = []
 
-    def process_message(self, peer, mailfrom, rcpttos, data, **kwargs):
-        self.messages.append((rcpttos, message_from_bytes(data)))
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.original_content)))
+        return "250 OK"
+
+
+def free_port() -> int:
+    # aiosmtpd's Controller checks it is up by connecting to its port, so it needs a real one.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture
 def inbox(monkeypatch, tmp_path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        server = Inbox()
-    port = server.socket.getsockname()[1]
-    thread = threading.Thread(target=asyncore.loop, kwargs={"timeout": 0.1}, daemon=True)
-    thread.start()
+    received = Inbox()
+    port = free_port()
+    server = Controller(received, hostname="127.0.0.1", port=port)
+    server.start()  # returns once the server answers
     monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT",
                        f"smtp://127.0.0.1:{port}?from_email=nacht%40example.nl"
                        "&disable_ssl=true&disable_tls=true")
     monkeypatch.setenv("HYGIENE_ALERT_EMAIL", "data-team@example.nl, dpo@example.nl")
     monkeypatch.setenv("HYGIENE_OUTPUT_DIR", str(tmp_path / "output"))
-    yield server
-    server.close()
+    yield received
+    server.stop()
 
 
 class TaskInstance:

@@ -9,6 +9,7 @@ import stat
 from datetime import UTC, datetime
 
 import pytest
+from pypdf import PdfReader
 
 from hygiene.approve import (
     ApprovalRefused,
@@ -18,6 +19,7 @@ from hygiene.approve import (
     reject_deletions,
 )
 from hygiene.landing import sha256_of
+from hygiene.report import rewrite_report
 from hygiene.runs import RunNotFound
 from published_run import DELETION_ROWS, D, read_rows, write_run
 
@@ -84,16 +86,35 @@ def test_g2_approval_is_recorded_at_the_time_in_amsterdam(tmp_path):
     assert approval.approved_at == "2026-07-01T12:00:00+02:00"
 
 
-def test_g2_approval_renders_the_report_again_without_the_hold(tmp_path):
+def pdf_text(path) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
+def test_g2_approval_renders_the_report_and_its_pdf_again_without_the_hold(tmp_path):
     folder = write_run(tmp_path / "out", held=True)
-    assert "Held for approval (G2)" in (folder / "privacy_report.html").read_text()
-    approve_deletions(tmp_path / "out", D, "Privacy Officer")
-    report = (folder / "privacy_report.html").read_text()
-    assert "Held for approval" not in report
-    assert "approved by Privacy Officer at" in report
+    for text in ((folder / "privacy_report.html").read_text(), pdf_text(folder / "privacy_report.pdf")):
+        assert "Vastgehouden voor goedkeuring (G2)" in text
+    summer = datetime(2026, 12, 1, 9, 5, tzinfo=UTC)
+    approve_deletions(tmp_path / "out", D, "Privacy Officer", now=summer)
+    for text in ((folder / "privacy_report.html").read_text(), pdf_text(folder / "privacy_report.pdf")):
+        assert "Vastgehouden voor goedkeuring" not in text
+        assert "verwijderlijst goedgekeurd (G2)" in text
+        assert "Goedgekeurd door Privacy Officer op 1 december 2026 om 10:05" in text
     manifest = manifest_of(folder)
     assert manifest["status"] == "published"
-    assert manifest["outputs"]["sha256"]["privacy_report.html"] == sha256_of(folder / "privacy_report.html")
+    for name in ("privacy_report.html", "privacy_report.pdf", "report_facts.json"):
+        assert manifest["outputs"]["sha256"][name] == sha256_of(folder / name)
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
+
+
+def test_rewrite_report_renders_html_and_pdf_again_with_any_change_of_its_facts(tmp_path):
+    """A rejection of a held list will render the report again too, with changes of its own."""
+    folder = write_run(tmp_path / "out", held=True)
+    assert rewrite_report(folder, language="en", status="published") == folder / "privacy_report.html"
+    assert '<html lang="en">' in (folder / "privacy_report.html").read_text()
+    assert "Privacy report of 28 November 2026" in pdf_text(folder / "privacy_report.pdf")
+    assert json.loads((folder / "report_facts.json").read_text())["language"] == "en"
 
 
 def test_g3_an_approval_is_remembered_in_the_state_for_overdue_deletions(tmp_path):
@@ -123,7 +144,9 @@ def test_g2_a_rejection_is_recorded_and_deletes_nothing(tmp_path):
     assert (folder / "deletion_list.csv").read_bytes() == empty
     hold = manifest_of(folder)["deletion_hold"]
     assert hold["rejected"] and hold["rejected_by"] == "Privacy Officer"
-    assert "Rejected (G2)" in (folder / "privacy_report.html").read_text()
+    report = (folder / "privacy_report.html").read_text()
+    assert "verwijderlijst afgewezen (G2)" in report and 'id="deletion-rejected"' in report
+    assert "Vastgehouden voor goedkeuring" not in report
     with pytest.raises(ApprovalRefused, match="was rejected, by Privacy Officer"):
         approve_deletions(tmp_path / "out", D, "Someone Else")
     assert not (tmp_path / "out" / "state" / "approved").exists()  # G3 counts nothing rejected

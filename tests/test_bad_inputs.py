@@ -290,4 +290,4 @@ def test_what_the_contract_tolerates_is_published_and_reported(night, monkeypatc
     assert manifest["extracts"]["mailtool_unsubscribes.csv"]["skipped_rows"] == {
         "count": 2, "first_rows": [5, 6]}
     report = (published / "privacy_report.html").read_text()
-    assert "notes" in report and "2 (rows 5, 6)" in report
+    assert "notes" in report and "2 (rijen 5, 6)" in report

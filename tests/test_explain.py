@@ -43,7 +43,7 @@ def language(request, monkeypatch):
 
 @pytest.fixture
 def run(tmp_path):
-    write_run(tmp_path / "out")
+    write_run(tmp_path / "out", report=False)
     return find_run(tmp_path / "out")
 
 

@@ -89,6 +89,14 @@ def test_every_setting_has_a_legal_basis_and_both_justifications():
     assert {s.policy_key for s in policy.settings} >= {*PERIOD_KEYS, *SHARE_KEYS}
     for setting in policy.settings:
         assert setting.legal_basis and setting.justification_en and setting.justification_nl
+        # the privacy report prints the basis in its reader's language (AVG art. 13(2)(a))
+        assert (setting.legal_basis_nl == "beleidskeuze") == setting.is_policy_choice
+
+
+def test_a_policy_choice_in_one_language_only_is_refused(seed_copy):
+    rewrite(seed_copy, "R5,policy choice,beleidskeuze", "R5,policy choice,AWR art. 52")
+    with pytest.raises(PolicyError, match="unconfirmed_booking_retention.*disagree"):
+        load_policy(seed_copy)
 
 
 def test_contract_settings_defaults_come_from_the_policy():
@@ -153,7 +161,7 @@ def test_a_fractional_period_is_refused(seed_copy):
 
 def test_a_setting_without_legal_basis_is_refused(seed_copy):
     rewrite(seed_copy, "R5,policy choice,", "R5,,")
-    with pytest.raises(PolicyError, match='legal_basis is empty.*"policy choice"'):
+    with pytest.raises(PolicyError, match='legal_basis or legal_basis_nl is empty.*"policy choice"'):
         load_policy(seed_copy)
 
 

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from datetime import date
@@ -23,6 +24,7 @@ import pytest
 from hygiene.extracts import EXTRACTS
 from hygiene.quality import QualityGateFailed, SuiteOutcome, enforce, run_suite
 from hygiene.quality.suites import load_suite
+from hygiene.report import write_quality_pages
 
 D = date(2025, 6, 1)
 PLANTED_EMAIL = "planted.pii.canary@example.nl"  # must never leave the warehouse
@@ -189,7 +191,8 @@ def test_good_warehouse_passes_every_suite_without_warnings(good_warehouse, tmp_
     saved = json.loads((tmp_path / f"{suite}.json").read_text())
     assert saved["success"] is True
     assert set(saved["validations"]) == {frame.name for frame in load_suite(suite).frames}
-    assert (tmp_path / "data_docs" / suite / "index.html").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{suite}.json"]  # no GX Data Docs site
+    assert stat.S_IMODE((tmp_path / f"{suite}.json").stat().st_mode) == 0o600
     json.dumps(outcome.summary())  # fit for run_manifest.json
 
 
@@ -274,6 +277,12 @@ def test_first_run_without_manifest_or_history_skips_row_count_checks(good_wareh
     assert outcome.success
     assert len(outcome.skipped) == 2 * len(EXTRACTS)
     assert not any(r.expectation.startswith("expect_table_row_count") for r in outcome.results)
+    # why each was skipped, for the report: the run-time value nobody could give
+    assert {skip.unknown for skip in outcome.skipped} == {
+        ("manifest_rows",), ("previous_rows_high", "previous_rows_low")}
+    saved = json.loads((tmp_path / "raw_extracts.json").read_text())
+    assert {tuple(skip["unknown"]) for skip in saved["skipped"]} == {
+        ("manifest_rows",), ("previous_rows_high", "previous_rows_low")}
 
 
 def test_missing_required_extract_table_fails_closed(warehouse, tmp_path):
@@ -286,7 +295,9 @@ def test_missing_required_extract_table_fails_closed(warehouse, tmp_path):
 def test_absent_optional_unsubscribe_extract_is_skipped(warehouse, tmp_path):
     outcome = run("raw_extracts", warehouse("drop table raw.mailtool_unsubscribes"), tmp_path)
     assert outcome.success
-    assert any("mailtool_unsubscribes" in skip for skip in outcome.skipped)
+    [skipped] = outcome.skipped
+    assert (skipped.frame, skipped.expectation, skipped.file_name) == (
+        "mailtool_unsubscribes", None, "mailtool_unsubscribes.csv")
 
 
 # ---------- consent_proof
@@ -458,18 +469,23 @@ def test_planted_pii_never_reaches_results_messages_or_logs(warehouse, tmp_path,
         "update marts.fct_address_decisions set address_sha256 = '{email}'",
     )
     caplog.set_level(logging.DEBUG)
-    outcomes = [run(suite, path, tmp_path) for suite in ("raw_extracts", "consent_proof", "marts")]
+    results = tmp_path / "quality"
+    outcomes = [run(suite, path, results) for suite in ("raw_extracts", "consent_proof", "marts")]
     message = gate_message(*outcomes)
+    # the pages a person reads the results on (hygiene.report), rendered from the same results
+    pages = write_quality_pages(tmp_path, D.isoformat())
+    assert [page.name for page in pages] == ["raw_extracts.html", "consent_proof.html", "marts.html"]
 
     assert "expect_column_values_to_be_in_set" in message  # the checks did fail
     texts = {"exception": message, "logs": caplog.text}
     texts |= {str(p): p.read_text(errors="replace") for p in tmp_path.rglob("*")
               if p.is_file() and p.suffix in {".json", ".html"}}
+    assert "2 rijen wijken af (eerste rijen: 1, 2)" in texts[str(results / "raw_extracts.html")]
     for where, text in texts.items():
         assert PLANTED_EMAIL not in text, f"planted e-mail address found in {where}"
         assert PLANTED_PHONE not in text, f"planted phone number found in {where}"
     for suite in ("raw_extracts", "consent_proof", "marts"):
-        saved = (tmp_path / f"{suite}.json").read_text()
+        saved = (results / f"{suite}.json").read_text()
         for key in ("partial_unexpected_list", "unexpected_list", "unexpected_index_list",
                     "exception_traceback"):
             assert f'"{key}"' not in saved

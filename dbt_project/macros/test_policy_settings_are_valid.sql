@@ -23,6 +23,7 @@ checked as (
         settings.amount,
         settings.unit,
         settings.legal_basis,
+        settings.legal_basis_nl,
         settings.justification_en,
         settings.justification_nl,
     from expected
@@ -50,11 +51,12 @@ problems as (
         and setting_kind = 'share'
         and (unit is distinct from 'share' or amount is null or amount < 0)
     union all
-    select policy_key, 'legal basis (or "policy choice") and both justifications are required' as problem
+    select policy_key, 'legal basis in both languages (or "policy choice") and both justifications are required' as problem
     from checked
     where not is_missing
         and (
             nullif(trim(legal_basis), '') is null
+            or nullif(trim(legal_basis_nl), '') is null
             or nullif(trim(justification_en), '') is null
             or nullif(trim(justification_nl), '') is null
         )

@@ -12,7 +12,6 @@ rejection is recorded the same way and deletes nothing.
 from __future__ import annotations
 
 import csv
-import os
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +22,7 @@ from hygiene import state
 from hygiene.errors import HygieneError
 from hygiene.landing import sha256_of
 from hygiene.publish import HELD_DELETION_LIST, MANIFEST_FILE, PUBLISHED, layout, write_manifest
-from hygiene.report import rewrite_report
+from hygiene.report import REPORT_FILES, rewrite_report
 from hygiene.runs import DELETION_LIST_FILE, PublishedRun, find_run
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -140,7 +139,7 @@ def approve_deletions(
         run = find_run(output_root, run_date)
         _check_approvable(run)
         target = run.folder / DELETION_LIST_FILE
-        _atomic_write_bytes(target, run.held_deletion_list.read_bytes())
+        layout.write_owner_only(target, run.held_deletion_list.read_bytes())
         rows = _data_rows(target)
         checksum = sha256_of(target)
 
@@ -194,7 +193,7 @@ def reject_deletions(
 
 
 def _record_report_checksums(folder: Path, checksums: dict) -> None:
-    for name in ("privacy_report.html", "privacy_report.pdf", "report_facts.json"):
+    for name in REPORT_FILES:
         if (folder / name).is_file():
             checksums[name] = sha256_of(folder / name)
 
@@ -223,14 +222,3 @@ def _check_approvable(run: PublishedRun) -> None:
 def _data_rows(path: Path) -> int:
     with path.open(newline="", encoding="utf-8") as handle:
         return max(sum(1 for _ in csv.reader(handle)) - 1, 0)  # without the header
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write beside `path`, flush to disk, then rename over it: readers never see half a file."""
-    temporary = path.with_name(f".{path.name}.approving")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    temporary.chmod(layout.OWNER_ONLY_FILE)
-    os.replace(temporary, path)

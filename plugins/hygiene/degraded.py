@@ -74,10 +74,12 @@ PREVIOUS_CONTACTS = Path("explain") / "contacts.parquet"
 
 @dataclass
 class Reading:
-    """What could be read of D's extracts: rows per file, or why a file could not be used."""
+    """What could be read of D's extracts: rows per file, or why a file could not be used
+    (`problem`: missing, not_readable, columns_missing or unreadable_csv, with its details; the
+    report says it in words)."""
 
     rows: dict[str, int] = field(default_factory=dict)
-    unusable: dict[str, str] = field(default_factory=dict)
+    unusable: dict[str, dict] = field(default_factory=dict)
 
     @property
     def has_stops_to_read(self) -> bool:
@@ -114,10 +116,10 @@ def publish_degraded(attempt: Attempt, failure: dict) -> Path | None:
     shutil.rmtree(attempt.staging / ".text", ignore_errors=True)
     rows.update(write_mail_tool_exports(attempt.staging))
     manifest = _manifest(attempt, folder, failure, reading, new_stops, rows, state_rows, previous)
-    _write_report(attempt, manifest)
     from hygiene.nightly import code_version
 
     manifest = {"run_date": run_date, "code_version": code_version(), **manifest}
+    _write_report(attempt, manifest, previous)
     return publish.release(attempt.staging, settings.output_root, run_date, manifest)
 
 
@@ -135,17 +137,17 @@ def _read_extracts(connection, folder: Path, scratch: Path) -> Reading:
         connection.execute(f"create table {table} ({', '.join(f'{c} varchar' for c in columns)})")
         path = folder / file_name
         if not path.is_file():
-            reading.unusable[file_name] = "missing"
+            reading.unusable[file_name] = {"problem": "missing"}
             continue
         try:
             text = readable_utf8(path, encoding, scratch, lenient=True)
         except ExtractError:
-            reading.unusable[file_name] = f"not readable as {encoding}"
+            reading.unusable[file_name] = {"problem": "not_readable", "encoding": encoding}
             continue
         delimiter, header = read_header(text)
         missing = [column for column in required if column not in header]
         if missing:
-            reading.unusable[file_name] = f"column(s) {', '.join(missing)} missing"
+            reading.unusable[file_name] = {"problem": "columns_missing", "columns": missing}
             continue
         select = ", ".join(f'"{c}"' if c in header else f"null as {c}" for c in columns)
         try:
@@ -156,7 +158,7 @@ def _read_extracts(connection, folder: Path, scratch: Path) -> Reading:
                 [str(text), delimiter],
             )
         except duckdb.Error:
-            reading.unusable[file_name] = "unreadable CSV"
+            reading.unusable[file_name] = {"problem": "unreadable_csv"}
             continue
         reading.rows[file_name] = connection.execute(f"select count(*) from {table}").fetchone()[0]
     return reading
@@ -376,8 +378,12 @@ def _manifest(
     }
 
 
-def _write_report(attempt: Attempt, manifest: dict) -> None:
+def _write_report(attempt: Attempt, manifest: dict, previous: Path | None) -> None:
     from hygiene.policy import current_policy
     from hygiene.report import degraded_facts, write_report
 
-    write_report(attempt.staging, degraded_facts(attempt.run_date, current_policy(), manifest))
+    output_root = attempt.settings.output_root
+    snapshot = state.snapshot_of(output_root, previous.name) if previous else None
+    facts = degraded_facts(attempt.run_date, current_policy(), manifest, manifest["code_version"],
+                           previous, state.recent_runs(snapshot))
+    write_report(attempt.staging, facts)

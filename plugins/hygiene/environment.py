@@ -34,6 +34,9 @@ VARIABLES: tuple[Variable, ...] = (
              "M4: fail the run when more than this share of grants lacks proof"),
     Variable("HYGIENE_VOLUME_BAND", "0.3",
              "G1: fail the run when an extract's rows move more than this share"),
+    # the privacy officer's report (hygiene.report)
+    Variable("HYGIENE_LANGUAGE", "nl",
+             "the language of the privacy report and the quality pages: nl (Dutch) or en (English)"),
     # reading the extracts
     Variable("HYGIENE_EXTRACT_ENCODING", "utf-8",
              "the encoding of extracts that are not UTF-8, e.g. cp1252 for a Windows export"),

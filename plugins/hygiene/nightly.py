@@ -20,8 +20,6 @@ from hygiene.publish import DEGRADED, HELD, PUBLISHED, layout
 from hygiene.settings import PROJECT_ROOT
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-REVIEW_FOLDER = "review"
-OVERDUE_REVIEW = f"{REVIEW_FOLDER}/overdue_deletions.csv"
 
 
 def run_date_of(moment: datetime) -> str:
@@ -135,30 +133,51 @@ def write_outputs(attempt: Attempt, hold: dict, loaded: dict) -> dict:
 
 
 def _write_review_files(attempt: Attempt) -> dict[str, int]:
-    """Owner-only files of ids a person works through (G3: overdue deletions); the report
-    shows their counts only."""
+    """Owner-only files of ids a person works through (G3: overdue deletions; M4: grants without
+    proof); the report shows their counts only."""
     folder = attempt.staging
-    publish.lists.make_subfolders(folder, [OVERDUE_REVIEW])
+    reviews = publish.lists.REVIEW_FILES
+    publish.lists.make_subfolders(folder, [review.file for review in reviews])
     with load.connect(attempt.warehouse, read_only=True) as connection:
         return {
-            OVERDUE_REVIEW: publish.lists.copy_query(
-                connection,
-                "select status, subject_type, subject_id, action, rule, due_date, listed_since,"
-                " days_overdue, kept_by from marts.overdue_deletions",
-                folder / OVERDUE_REVIEW,
-            )
+            review.file: publish.lists.copy_query(connection, review.query, folder / review.file)
+            for review in reviews
         }
 
 
-def write_report(attempt: Attempt, checks: dict, hold: dict, loaded: dict) -> str:
-    """The privacy officer's report for D, into the staging folder."""
+def write_report(attempt: Attempt, landed: dict, checks: dict, hold: dict, loaded: dict) -> str:
+    """The privacy officer's report for D (HTML and PDF) and a page per data-quality suite, into
+    the staging folder, after the lists (it compares them with the previous run's)."""
     from hygiene.policy import current_policy
-    from hygiene.report import collect_facts, write_report
+    from hygiene.report import Night, collect_facts, write_quality_pages, write_report
 
-    facts = collect_facts(
-        attempt.warehouse, attempt.run_date, current_policy(), checks, hold, loaded["extracts"]
-    )
-    return str(write_report(attempt.staging, facts))
+    output_root = attempt.settings.output_root
+    previous = output_root / loaded["previous_run"] if loaded["previous_run"] else None
+    snapshot = state.snapshot_of(output_root, previous.name) if previous else None
+    facts = collect_facts(Night(
+        warehouse=attempt.warehouse,
+        folder=attempt.staging,
+        run_date=attempt.run_date,
+        policy=current_policy(),
+        code_version=code_version(),
+        inputs=input_facts(landed, loaded),
+        extracts=loaded["extracts"],
+        checks=checks,
+        hold=hold,
+        previous=previous,
+        earlier_nights=state.recent_runs(snapshot),
+    ))
+    report = write_report(attempt.staging, facts)
+    write_quality_pages(attempt.staging, attempt.run_date, facts["language"])
+    return str(report)
+
+
+def input_facts(landed: dict, loaded: dict) -> dict[str, dict]:
+    """Each extract's checksum and loaded rows (G4), for the manifest and the report."""
+    return {
+        name: {"sha256": item["sha256"], "rows": loaded["rows"].get(name.removesuffix(".csv"))}
+        for name, item in sorted(landed.items())
+    }
 
 
 def run_manifest(landed: dict, loaded: dict, checks: dict, hold: dict, outputs: dict) -> dict:
@@ -171,10 +190,7 @@ def run_manifest(landed: dict, loaded: dict, checks: dict, hold: dict, outputs: 
         "policy_version": policy.version,
         # operator settings that overrode the policy's guards this night (CONTRACT.md "Settings")
         "policy_overrides": dict(policy.overrides),
-        "inputs": {
-            name: {"sha256": item["sha256"], "rows": loaded["rows"].get(name.removesuffix(".csv"))}
-            for name, item in sorted(landed.items())
-        },
+        "inputs": input_facts(landed, loaded),
         "extracts": loaded["extracts"],
         "state": {
             "previous_run": loaded["previous_run"],

@@ -1,8 +1,8 @@
 """The retention policy as data: `dbt_project/seeds/retention_policy.csv`, read for Python.
 
 The dbt models read the same seed for the periods of R3–R10; this module gives the run the
-policy version (G4), every setting with its legal basis and both justifications (privacy
-report), and the operator guards of CONTRACT.md "Settings", where an environment variable
+policy version (G4), every setting with its legal basis and justification in English and Dutch
+(privacy report), and the operator guards of CONTRACT.md "Settings", where an environment variable
 overrides the policy's default for one run:
 
     HYGIENE_DELETION_HOLD_SHARE       G2  deletion_hold_share        (default 0.02)
@@ -29,6 +29,7 @@ from dateutil.relativedelta import relativedelta
 from hygiene.errors import HygieneError
 
 POLICY_CHOICE = "policy choice"
+POLICY_CHOICE_NL = "beleidskeuze"
 
 COLUMNS = (
     "policy_key",
@@ -36,6 +37,7 @@ COLUMNS = (
     "unit",
     "rule",
     "legal_basis",
+    "legal_basis_nl",
     "justification_en",
     "justification_nl",
 )
@@ -77,6 +79,7 @@ class Setting:
     unit: str  # years | months | days | share
     rule: str  # R3 … R10, M4, G1 … G3
     legal_basis: str  # the law, or "policy choice"
+    legal_basis_nl: str  # the same in Dutch: the law, or "beleidskeuze"
     justification_en: str
     justification_nl: str
 
@@ -198,6 +201,7 @@ def _parse(path: Path, content: bytes) -> tuple[Setting, ...]:
             unit=values["unit"],
             rule=values["rule"],
             legal_basis=values["legal_basis"],
+            legal_basis_nl=values["legal_basis_nl"],
             justification_en=values["justification_en"],
             justification_nl=values["justification_nl"],
         )
@@ -242,8 +246,16 @@ def _problems(setting: Setting) -> list[str]:
         problems.append("a share is 0 or more")
     if not setting.rule:
         problems.append("rule is empty")
-    if not setting.legal_basis:
-        problems.append(f'legal_basis is empty (name the law, or write "{POLICY_CHOICE}")')
+    if not setting.legal_basis or not setting.legal_basis_nl:
+        problems.append(
+            f'legal_basis or legal_basis_nl is empty (name the law, or write "{POLICY_CHOICE}" '
+            f'and "{POLICY_CHOICE_NL}")'
+        )
+    elif setting.is_policy_choice != (setting.legal_basis_nl.lower() == POLICY_CHOICE_NL):
+        problems.append(
+            f'legal_basis and legal_basis_nl disagree: "{POLICY_CHOICE}" in one is '
+            f'"{POLICY_CHOICE_NL}" in the other'
+        )
     if not setting.justification_en or not setting.justification_nl:
         problems.append("both justifications (justification_en, justification_nl) are required")
     return problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -90,7 +91,9 @@ def test_rerun_of_the_same_day_is_byte_identical(night):
     result = run_dag(D, night)
     assert result.returncode == 0, result.stdout[-3000:]
     assert csv_bytes(night.output_root / D) == before
-    assert (night.output_root / D / "run_manifest.json").read_bytes() == manifest_before
+    manifest_after = (night.output_root / D / "run_manifest.json").read_bytes()
+    assert json.loads(manifest_after) == json.loads(manifest_before)  # a readable difference
+    assert manifest_after == manifest_before
 
 
 def test_g1_g5_a_broken_extract_fails_naming_file_row_and_column_and_publishes_degraded(night, tmp_path):
@@ -126,10 +129,10 @@ def test_privacy_report_renders_in_a_browser_with_counts_and_no_personal_data(ni
          report.as_uri()],
         capture_output=True, text=True, timeout=120, check=True,
     ).stdout
-    assert f"Privacy report / privacyrapport — {D}" in dom
-    for section in ("deletions", "suppression", "eligibility", "checks", "policy"):
+    assert "Privacyrapport van 28 november 2026" in dom
+    for section in ("glance", "by-purpose", "deletions", "checks", "policy", "run"):
         assert f'id="{section}"' in dom, section
-    assert "@" not in dom.replace("&amp;", "")  # no e-mail address anywhere in the page
+    assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", dom)  # no e-mail address anywhere in the page
     with (night.output_root / D / "suppression_list.csv").open() as handle:
         some_addresses = [row["address"] for row, _ in zip(csv.DictReader(handle), range(50))]
     assert not any(address in dom for address in some_addresses)
@@ -157,12 +160,18 @@ def personal_data(landing: Path) -> set[str]:
     values: set[str] = set()
     with (landing / "crm_contacts.csv").open(newline="") as handle:
         for row in csv.DictReader(handle):
-            values |= {row["email"].strip(), row["email"].strip().lower(), row["phone"].strip()}
+            values |= {row["email"].strip(), row["email"].strip().lower(), phone(row["phone"])}
             values.add(f"{row['first_name']} {row['last_name']}".strip())
     with (landing / "bookings.csv").open(newline="") as handle:
         for row in csv.DictReader(handle):
-            values |= {row["booker_email"].strip(), row["booker_phone"].strip()}
+            values |= {row["booker_email"].strip(), phone(row["booker_phone"])}
     return {value for value in values if len(value) >= 8}
+
+
+def phone(typed: str) -> str:
+    """A phone number as typed; "" for the generator's unusable "onbekend", which is a word of
+    the Dutch report, not anybody's number."""
+    return typed.strip() if any(character.isdigit() for character in typed) else ""
 
 
 def test_no_personal_data_in_task_logs_xcom_checks_report_or_state(night):

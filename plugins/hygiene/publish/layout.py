@@ -31,6 +31,18 @@ OWNER_ONLY_FILE = 0o600
 OWNER_ONLY_DIR = 0o700
 
 
+def write_owner_only(path: Path, data: bytes) -> None:
+    """Write an owner-only file whole: beside `path`, flushed to disk, then renamed over it, so
+    that a reader (or a crash) never sees half of it."""
+    temporary = path.with_name(f".{path.name}.partial")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    temporary.chmod(OWNER_ONLY_FILE)
+    os.replace(temporary, path)
+
+
 @contextmanager
 def locked(output_root: Path) -> Iterator[None]:
     """Hold the output folder's lock: two runs (or an approval beside a run) never interleave

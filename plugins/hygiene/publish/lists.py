@@ -86,6 +86,24 @@ LISTS = (
 )
 
 
+# Owner-only files of ids a person works through, beside the report that shows their counts only:
+# G3's overdue deletions, and M4's grants without proof (which proof is missing).
+REVIEW_FOLDER = "review"
+OVERDUE_REVIEW = Output(
+    f"{REVIEW_FOLDER}/overdue_deletions.csv",
+    "select status, subject_type, subject_id, action, rule, due_date, listed_since, days_overdue,"
+    " kept_by from marts.overdue_deletions",
+)
+UNPROVEN_REVIEW = Output(
+    f"{REVIEW_FOLDER}/unproven_grants.csv",
+    "select event_id, contact_id, channel, purpose, occurred_on, event_source,"
+    " consent_text_version, proof_ref is null as lacks_proof_ref,"
+    " consent_text_version is null as lacks_text_version"
+    " from staging.stg_crm__consent_events where action = 'grant' and not has_proof",
+)
+REVIEW_FILES = (OVERDUE_REVIEW, UNPROVEN_REVIEW)
+
+
 def write_lists(
     warehouse: Path, folder: Path, previous: Path | None, *, hold_deletions: bool
 ) -> dict[str, int]:

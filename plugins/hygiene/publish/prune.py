@@ -19,7 +19,12 @@ from pathlib import Path
 
 from hygiene.policy import Policy
 from hygiene.publish import layout, read_manifest, write_manifest
-from hygiene.publish.lists import HELD_DELETION_LIST, STATE_FOLDER, VALIDATION_FOLDER
+from hygiene.publish.lists import (
+    HELD_DELETION_LIST,
+    REVIEW_FOLDER,
+    STATE_FOLDER,
+    VALIDATION_FOLDER,
+)
 
 RETENTION_KEY = "published_run_retention"
 # What a pruned run keeps: accountability, never an address or a name. Anything else goes, so a
@@ -32,7 +37,7 @@ KEPT = frozenset({
     "deletion_list.csv",
     HELD_DELETION_LIST.parts[0],
     VALIDATION_FOLDER,
-    "review",
+    REVIEW_FOLDER,
 })
 
 

@@ -15,10 +15,17 @@ Three suites, stored as reviewable JSON in `expectations/`:
     manifest["checks"]["marts"] = outcome.summary()
 
 Importing this package does not import GX (Airflow parses DAG files often); `run_suite` does.
-Results carry counts, never values from the data.
+Results carry counts and row numbers, never values from the data. GX's Data Docs are not built
+(they load scripts from CDNs): the report renders `quality/<suite>.json` into pages of its own.
 """
 
-from hygiene.quality.outcome import CheckResult, QualityGateFailed, SuiteOutcome, enforce
+from hygiene.quality.outcome import (
+    CheckResult,
+    QualityGateFailed,
+    SkippedCheck,
+    SuiteOutcome,
+    enforce,
+)
 from hygiene.quality.runner import run_suite
 from hygiene.quality.suites import SUITE_NAMES
 
@@ -26,6 +33,7 @@ __all__ = [
     "SUITE_NAMES",
     "CheckResult",
     "QualityGateFailed",
+    "SkippedCheck",
     "SuiteOutcome",
     "enforce",
     "run_suite",

@@ -31,11 +31,27 @@ class CheckResult:
     unexpected_count: int | None  # rows that broke it, where the expectation counts rows
     description: str
     observed_value: float | None = None  # the measured number of aggregate checks (rows, share)
-    expected: str | None = None  # what the aggregate was held to, e.g. "at most 0.25"
+    # what the aggregate was held to (both set and equal for "exactly"); None where unbounded
+    expected_min: float | None = None
+    expected_max: float | None = None
     error: str | None = None  # why it could not be evaluated (then success is False)
     file_name: str | None = None  # the extract a raw frame was loaded from
     first_rows: tuple[int, ...] = ()  # data rows of the extract that broke it (the first few)
     hint: str | None = None  # what to do about it, where the runner knows
+
+    @property
+    def expected(self) -> str | None:
+        """What the aggregate was held to, in words: "at most 0.25", "between 5 and 7"."""
+        low, high = self.expected_min, self.expected_max
+        if low is not None and low == high:
+            return _number(low)
+        if low is not None and high is not None:
+            return f"between {_number(low)} and {_number(high)}"
+        if high is not None:
+            return f"at most {_number(high)}"
+        if low is not None:
+            return f"at least {_number(low)}"
+        return None
 
     def line(self) -> str:
         """One line for an error message or a log: where (the extract's file and column, else
@@ -68,6 +84,30 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
+class SkippedCheck:
+    """An expectation (or a whole frame) left out this run, and why: `unknown` names the run-time
+    values nobody could give (`manifest_rows` without extract_manifest.json, `previous_rows_*` on
+    a first run); empty when an optional extract is absent and its frame is skipped."""
+
+    suite: str
+    frame: str
+    rule: str
+    expectation: str | None  # None: the whole frame
+    description: str | None
+    unknown: tuple[str, ...] = ()
+    file_name: str | None = None
+
+    def line(self) -> str:
+        if self.expectation is None:
+            return f"{self.frame}: the optional extract is absent"
+        return (f"{self.frame}: {self.expectation} ({self.description}): no value for "
+                f"{', '.join(self.unknown)} this run")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class SuiteOutcome:
     """The checks of one suite for one run, and where their details were written."""
 
@@ -75,9 +115,8 @@ class SuiteOutcome:
     run_date: str
     results: tuple[CheckResult, ...]
     # Expectations left out because their run-time value is unknown (no manifest, first run).
-    skipped: tuple[str, ...] = ()
+    skipped: tuple[SkippedCheck, ...] = ()
     results_file: Path | None = None
-    data_docs: Path | None = None
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
@@ -104,7 +143,6 @@ class SuiteOutcome:
             "skipped": len(self.skipped),
             "findings": [_finding_summary(r) for r in self.failed_critical + self.warnings],
             "results_file": self.results_file.name if self.results_file else None,
-            "data_docs": _relative_docs(self),
         }
 
 
@@ -138,28 +176,15 @@ def _gate_message(failed: tuple[CheckResult, ...], details: tuple[Path, ...]) ->
         "Fix the extract or the model named above and rerun D.",
     ]
     if details:
-        lines.append(
-            "Counts per check (never values) are in " + ", ".join(str(p) for p in details)
-            + " and the Data Docs beside them."
-        )
+        lines.append("Counts per check (never values) are in " + ", ".join(str(p) for p in details))
     return "\n".join(lines)
 
 
 def _finding_summary(result: CheckResult) -> dict[str, Any]:
     keys = ("frame", "file_name", "expectation", "column", "rule", "severity", "unexpected_count",
-            "first_rows", "observed_value", "expected", "description", "error", "hint")
+            "first_rows", "observed_value", "expected_min", "expected_max", "description", "error",
+            "hint")
     return {key: getattr(result, key) for key in keys}
-
-
-def _relative_docs(outcome: SuiteOutcome) -> str | None:
-    if outcome.data_docs is None:
-        return None
-    if outcome.results_file is not None:
-        try:
-            return outcome.data_docs.relative_to(outcome.results_file.parent).as_posix()
-        except ValueError:
-            pass
-    return outcome.data_docs.as_posix()
 
 
 def _number(value: float) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import shutil
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -13,15 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from hygiene.publish.layout import OWNER_ONLY_DIR, OWNER_ONLY_FILE
 from hygiene.quality.frames import FrameUnavailable, read_frame, read_only_warehouse
-from hygiene.quality.outcome import CheckResult, SuiteOutcome
+from hygiene.quality.outcome import CheckResult, SkippedCheck, SuiteOutcome
 from hygiene.quality.suites import ExpectationSpec, FrameSpec, load_suite
-from hygiene.quality.validation import (
-    RESULT_FORMAT,
-    build_data_docs,
-    new_context,
-    validate_frame,
-)
+from hygiene.quality.validation import RESULT_FORMAT, new_context, validate_frame
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -32,7 +27,7 @@ class _Findings:
     """What the frames of one suite run found, gathered frame by frame."""
 
     checks: list[CheckResult] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[SkippedCheck] = field(default_factory=list)
     validations: dict[str, Any] = field(default_factory=dict)  # frame → scrubbed GX result
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -49,7 +44,8 @@ def run_suite(
     max_unproven_share: float = 0.25,
     suites_dir: Path | None = None,
 ) -> SuiteOutcome:
-    """Validate `suite` on the warehouse as of D; write `<suite>.json` and Data Docs.
+    """Validate `suite` on the warehouse as of D; write `<suite>.json` (counts and row numbers,
+    never values: the report renders it, hygiene.report.quality_pages).
 
     `manifest_rows` and `previous_rows` map an extract's file name (`crm_contacts.csv`) to its
     rows in extract_manifest.json and in the previous published run; None or a missing file
@@ -66,28 +62,20 @@ def run_suite(
         "warn_unproven_share": max_unproven_share / 10,
     }
     results_dir = Path(results_dir)
-    docs_dir = results_dir / "data_docs" / suite
-    # A retry of D starts from a clean site: no pages of an earlier attempt linger.
-    shutil.rmtree(docs_dir, ignore_errors=True)
     found = _Findings()
-    context = _timed(found.timings, "gx_import_and_context", lambda: new_context(docs_dir))
+    context = _timed(found.timings, "gx_import_and_context", new_context)
 
     with read_only_warehouse(Path(warehouse)) as connection:
         for frame in spec.frames:
             bounds = _row_count_bounds(frame, manifest_rows, previous_rows, volume_band)
             _check_frame(context, connection, suite, frame, values | bounds, found)
 
-    docs_index = (
-        _timed(found.timings, "data_docs", lambda: build_data_docs(context, docs_dir))
-        if found.validations else None
-    )
     outcome = SuiteOutcome(
         suite=suite,
         run_date=day.isoformat(),
         results=tuple(found.checks),
         skipped=tuple(found.skipped),
         results_file=results_dir / f"{suite}.json",
-        data_docs=docs_index,
         timings=found.timings | {"total": round(time.perf_counter() - started, 3)},
     )
     _write_results(outcome, found.validations)
@@ -105,8 +93,10 @@ def _check_frame(
 ) -> None:
     """Read one frame and validate the expectations whose run-time values are known."""
     applicable, not_applicable = _split_by_known_values(frame.expectations, values)
-    found.skipped += [f"{frame.name}: {e.type} ({e.description}): {why}"
-                      for e, why in not_applicable]
+    found.skipped += [
+        SkippedCheck(suite, frame.name, e.rule, e.type, e.description, unknown, frame.file_name)
+        for e, unknown in not_applicable
+    ]
     if not applicable:
         return
     started = time.perf_counter()
@@ -116,7 +106,8 @@ def _check_frame(
         found.checks += [_not_evaluated(suite, frame, e, str(error)) for e in applicable]
         return
     if data is None:
-        found.skipped.append(f"{frame.name}: table {frame.table} is absent (optional extract)")
+        rules = ", ".join(sorted({e.rule for e in frame.expectations}))
+        found.skipped.append(SkippedCheck(suite, frame.name, rules, None, None, (), frame.file_name))
         return
     filled = [e.with_parameters(values) for e in applicable]
     validation = validate_frame(context, suite, frame, filled, data, values["run_date"].isoformat())
@@ -189,12 +180,12 @@ def _rows_for(frame: FrameSpec, rows: Mapping[str, int] | None) -> int | None:
 
 def _split_by_known_values(
     expectations: tuple[ExpectationSpec, ...], values: Mapping[str, Any]
-) -> tuple[list[ExpectationSpec], list[tuple[ExpectationSpec, str]]]:
+) -> tuple[list[ExpectationSpec], list[tuple[ExpectationSpec, tuple[str, ...]]]]:
     applicable, not_applicable = [], []
     for expectation in expectations:
-        unknown = sorted(n for n in expectation.parameter_names() if values.get(n) is None)
+        unknown = tuple(sorted(n for n in expectation.parameter_names() if values.get(n) is None))
         if unknown:
-            not_applicable.append((expectation, f"no value for {', '.join(unknown)} this run"))
+            not_applicable.append((expectation, unknown))
         else:
             applicable.append(expectation)
     return applicable, not_applicable
@@ -219,13 +210,14 @@ def _write_results(outcome: SuiteOutcome, validations: Mapping[str, Any]) -> Non
         "result_format": RESULT_FORMAT,
         "summary": outcome.summary(),
         "checks": [check.to_dict() for check in outcome.results],
-        "skipped": list(outcome.skipped),
+        "skipped": [skip.to_dict() for skip in outcome.skipped],
         "timings_seconds": outcome.timings,
         "validations": validations,
     }
-    outcome.results_file.parent.mkdir(parents=True, exist_ok=True)
+    outcome.results_file.parent.mkdir(parents=True, exist_ok=True, mode=OWNER_ONLY_DIR)
     partial = outcome.results_file.with_suffix(".json.partial")
     partial.write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")
+    partial.chmod(OWNER_ONLY_FILE)
     partial.replace(outcome.results_file)
 
 

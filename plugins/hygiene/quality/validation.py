@@ -17,7 +17,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hygiene.quality.outcome import CheckResult
@@ -88,8 +87,10 @@ def _hold_gx_loggers_at_warning() -> None:
             logger.setLevel(logging.WARNING)
 
 
-def new_context(docs_dir: Path) -> Any:
-    """An in-memory GX context whose only file output is a Data Docs site in `docs_dir`."""
+def new_context() -> Any:
+    """An in-memory GX context that writes no file: no stores on disk, no Data Docs site (its pages
+    load scripts and styles from CDNs, so they are blank offline and tell third parties who opens
+    them). Our own pages render the results instead (hygiene.report)."""
     gx = import_gx()
     from great_expectations.data_context.types.base import (
         DataContextConfig,
@@ -102,20 +103,7 @@ def new_context(docs_dir: Path) -> Any:
         analytics_enabled=False,
         progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
     )
-    context = gx.get_context(mode="ephemeral", project_config=config)
-    context.add_data_docs_site(
-        "local_site",
-        {
-            "class_name": "SiteBuilder",
-            "show_how_to_buttons": False,
-            "store_backend": {
-                "class_name": "TupleFilesystemStoreBackend",
-                "base_directory": str(docs_dir),
-            },
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        },
-    )
-    return context
+    return gx.get_context(mode="ephemeral", project_config=config)
 
 
 @dataclass(frozen=True)
@@ -178,7 +166,7 @@ def _gx_expectation(spec: ExpectationSpec) -> Any:
         type=spec.type, kwargs=dict(spec.kwargs), meta=dict(spec.meta)
     ).to_domain_obj()
     expectation.severity = spec.severity
-    # Data Docs show `description` in place of GX's own sentence: keep rule and severity in it.
+    # The scrubbed result in `<suite>.json` carries `description`: keep rule and severity in it.
     expectation.description = f"[{spec.severity} {spec.rule}] {spec.description}"
     return expectation
 
@@ -209,7 +197,7 @@ def to_check_result(
         unexpected_count=_unexpected_count(spec, body),
         description=spec.description,
         observed_value=_numeric(body.get("observed_value")),
-        expected=_expected(spec.kwargs),
+        **_expected(spec.kwargs),
         error=error,
     )
 
@@ -236,17 +224,12 @@ def _unexpected_count(spec: ExpectationSpec, body: Mapping[str, Any]) -> int | N
     return None
 
 
-def _expected(kwargs: Mapping[str, Any]) -> str | None:
-    low, high = kwargs.get("min_value"), kwargs.get("max_value")
-    if "value" in kwargs and isinstance(kwargs["value"], (int, float)):
-        return str(kwargs["value"])
-    if low is not None and high is not None:
-        return f"between {low} and {high}"
-    if high is not None:
-        return f"at most {high}"
-    if low is not None:
-        return f"at least {low}"
-    return None
+def _expected(kwargs: Mapping[str, Any]) -> dict[str, float | None]:
+    """`expected_min` and `expected_max` of a CheckResult: the bounds an aggregate was held to."""
+    if isinstance(kwargs.get("value"), (int, float)):
+        return {"expected_min": kwargs["value"], "expected_max": kwargs["value"]}
+    return {"expected_min": _numeric(kwargs.get("min_value")),
+            "expected_max": _numeric(kwargs.get("max_value"))}
 
 
 def _numeric(value: Any) -> float | None:
@@ -289,14 +272,3 @@ def scrubbed(value: Any) -> Any:
     if isinstance(value, list):
         return [scrubbed(item) for item in value]
     return value
-
-
-def build_data_docs(context: Any, docs_dir: Path) -> Path:
-    """Render the Data Docs site; returns its index.html."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        context.build_data_docs()
-    # GX copies two tutorial GIFs (3.3 MB) into every site that no page links to.
-    for gif in (docs_dir / "static" / "images").glob("*.gif"):
-        gif.unlink()
-    return docs_dir / "index.html"
