@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -99,13 +98,20 @@ def make_run(root: Path, run_date: str) -> tuple[float, int, bool]:
         "HYGIENE_HASH_KEY": bench_night.BENCH_HASH_KEY,
         "HYGIENE_DELETION_HOLD_SHARE": "1",
     }
+    # Peak RSS of this run alone: measured by a small parent of its own (RUSAGE_CHILDREN of this
+    # process would include the dbt of the step-by-step night before it).
+    peak_file = root / "make_run_peak_rss"
+    measured = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[2:]); "
+                "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN)"
+                ".ru_maxrss)); sys.exit(code)")
     started = time.perf_counter()
-    process = subprocess.Popen([str(Path(sys.executable).with_name("hygiene")), "run",
-                                "--date", run_date], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", measured, str(peak_file),
+         str(Path(sys.executable).with_name("hygiene")), "run", "--date", run_date],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output, _ = process.communicate()
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    peak = int(peak_file.read_text()) * 1024 if peak_file.is_file() else 0
     print(output.strip().splitlines()[-1] if output.strip() else "(no output)", flush=True)
     return seconds, peak, process.returncode == 0
 

@@ -1,6 +1,8 @@
 """SQL functions the dbt project needs and DuckDB lacks, registered through a dbt-duckdb plugin.
 
-`hmac_sha256(varchar) -> varchar` is the keyed hash of RULES.md M10 (hygiene.keyed_hash).
+`hmac_sha256(varchar) -> varchar` is the keyed hash of RULES.md M10 (hygiene.keyed_hash), a
+connection's own macro: registered on dbt's connection and on every cursor dbt opens from it
+(one per thread), since a cursor does not see the temporary objects of another.
 
 Wired in `dbt_project/profiles.yml`:
 
@@ -23,10 +25,13 @@ from hygiene.keyed_hash import register_hmac
 
 
 class Plugin(BasePlugin):
-    """Registers `hmac_sha256(varchar) -> varchar` on every connection dbt opens."""
+    """Registers `hmac_sha256(varchar) -> varchar` on every connection and cursor dbt opens."""
 
     def initialize(self, plugin_config: dict[str, Any]) -> None:
         pass
 
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
         register_hmac(conn)
+
+    def configure_cursor(self, cursor: DuckDBPyConnection) -> None:
+        register_hmac(cursor)

@@ -102,7 +102,6 @@ def load_extracts(landing: Path, warehouse: Path) -> list[LoadedExtract]:
     try:
         with connect(warehouse) as connection:
             connection.execute("create schema if not exists raw")
-            connection.execute("create schema if not exists landing_text")
             for extract in EXTRACTS:
                 path = landing / extract.file_name
                 if not path.is_file() and extract.optional_file:
@@ -118,7 +117,6 @@ def load_extracts(landing: Path, warehouse: Path) -> list[LoadedExtract]:
                     loaded.append(result)
                 else:
                     problems.extend(result)
-            connection.execute("drop schema if exists landing_text cascade")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if problems:
@@ -133,20 +131,21 @@ def _load_one(
     connection: duckdb.DuckDBPyConnection, extract: Extract, path: Path
 ) -> LoadedExtract | list[str]:
     """The loaded extract, or the problems that stop it from loading."""
-    text_table = f"landing_text.{extract.name}"
     delimiter, header = read_header(path)
     if not any(header):
         return [
             (f"{path.name}: the file is empty, not even a header line; the export failed, ask "
             "for it again.")
         ]
+    text, rows_kept = f"{extract.name}_text", f"{extract.name}_kept"
     # The header, read here, is the schema: a row with more or fewer fields is an error (with
-    # its line) instead of a silently widened table.
+    # its line) instead of a silently widened table. The text is a temporary table (memory,
+    # spilled to disk when large): only the typed table is written to the warehouse.
     columns = "{" + ", ".join(f"'{_quote(name)}': 'varchar'" for name in header) + "}"
     try:
         connection.execute(
-            f"create or replace table {text_table} as "
-            "select row_number() over () as source_row, * from read_csv(?, header = true, "
+            f"create or replace temp table {text} as "
+            "select * from read_csv(?, header = true, "
             f"columns = {columns}, delim = ?, quote = '\"', escape = '\"', "
             "strict_mode = true, null_padding = false, auto_detect = false, encoding = 'utf-8')",
             [str(path), delimiter],
@@ -158,19 +157,15 @@ def _load_one(
     if missing:
         return [f"{path.name}, header: required column(s) {', '.join(missing)} missing"]
 
-    skipped = _skip_rows_without_address(connection, extract, text_table)
-    problems = [
-        problem
-        for column in extract.columns
-        if column.name in header and column.name != extract.skip_rows_without_address
-        for problem in _column_problems(connection, text_table, path.name, column)
-    ]
+    skipped = _rows_without_address(connection, extract, text, rows_kept)
+    checked = [c for c in extract.columns
+               if c.name in header and c.name != extract.skip_rows_without_address]
+    problems = _column_problems(connection, rows_kept, path.name, checked)
     if extract.key and extract.key in header:
-        problems.extend(_duplicate_key_problems(connection, text_table, path.name, extract.key))
+        problems.extend(_duplicate_key_problems(connection, rows_kept, path.name, extract.key))
     if problems:
         return problems
-    _create_typed(connection, extract, text_table, header)
-    rows = connection.execute(f"select count(*) from raw.{extract.name}").fetchone()[0]
+    rows = _create_typed(connection, extract, rows_kept, header)
     known = {column.name for column in extract.columns}
     return LoadedExtract(
         extract.name,
@@ -181,22 +176,30 @@ def _load_one(
     )
 
 
-def _skip_rows_without_address(
-    connection: duckdb.DuckDBPyConnection, extract: Extract, table: str
+def _rows_without_address(
+    connection: duckdb.DuckDBPyConnection, extract: Extract, text: str, rows_kept: str
 ) -> list[int]:
-    """Drop the rows whose address is empty or invalid (they can stop no one); their numbers."""
+    """Define `rows_kept`, the rows to load with their number in the file (`source_row`), and
+    return the numbers of the rows left out: an empty or invalid address can stop no one.
+
+    The number is the rowid + 1: the parallel reader keeps the file's order, and the rowid of a
+    table created at once and never changed is its position (no window over all rows)."""
     column = extract.skip_rows_without_address
+    numbered = f"select rowid + 1 as source_row, * from {text}"
     if column is None:
+        connection.execute(f"create or replace temp view {rows_kept} as {numbered}")
         return []
     invalid = f"({normalize_sql('email', _quoted_column(column))}) is null"
-    rows = [
-        row for (row,) in connection.execute(
-            f"select source_row from {table} where {invalid} order by source_row"
-        ).fetchall()
-    ]
-    if rows:
-        connection.execute(f"delete from {table} where {invalid}")
-    return rows
+    connection.execute(
+        f"create or replace temp table {extract.name}_skipped as "
+        f"select rowid + 1 as source_row from {text} where {invalid}"
+    )
+    connection.execute(
+        f"create or replace temp view {rows_kept} as {numbered} "
+        f"where source_row not in (select source_row from {extract.name}_skipped)"
+    )
+    return [row for (row,) in connection.execute(
+        f"select source_row from {extract.name}_skipped order by source_row").fetchall()]
 
 
 def _quoted_column(name: str) -> str:
@@ -220,50 +223,56 @@ def _trimmed(column: Column) -> str:
 
 
 def _column_problems(
-    connection: duckdb.DuckDBPyConnection, table: str, file_name: str, column: Column
+    connection: duckdb.DuckDBPyConnection, rows: str, file_name: str, columns: list[Column]
 ) -> list[str]:
-    parsed = parse_sql(column.kind, "value")
-    empty_count, first_empty, bad_count, first_bad = connection.execute(
-        f"""
-        with cells as (select source_row, {_trimmed(column)} as value from {table}),
-        checked as (select source_row, value, {parsed} as parsed from cells)
-        select
-            count(*) filter (where value is null),
-            min(source_row) filter (where value is null),
-            count(*) filter (where value is not null and parsed is null),
-            min(source_row) filter (where value is not null and parsed is null),
-        from checked
-        """
-    ).fetchone()
+    """Empty required values and values that do not parse as their kind, per column: the count
+    and the first row of each, all columns in one pass over the rows."""
+    if not columns:
+        return []
+    measures = []
+    for column in columns:
+        value, parsed = _trimmed(column), parse_sql(column.kind, _trimmed(column))
+        measures += [
+            f"count(*) filter (where {value} is null)",
+            f"min(source_row) filter (where {value} is null)",
+            f"count(*) filter (where {value} is not null and ({parsed}) is null)",
+            f"min(source_row) filter (where {value} is not null and ({parsed}) is null)",
+        ]
+    found = connection.execute(f"select {', '.join(measures)} from {rows}").fetchone()
     problems = []
-    if column.required and empty_count:
-        problems.append(
-            f"{file_name}, row {first_empty} (line {first_empty + 1}), column {column.name}: "
-            f"required value is empty ({empty_count} row(s) in all)"
-        )
-    if bad_count:
-        problems.append(
-            f"{file_name}, row {first_bad} (line {first_bad + 1}), column {column.name}: "
-            f"not {_EXPECTED_FORMAT[column.kind]} ({bad_count} row(s) in all)"
-        )
+    for index, column in enumerate(columns):
+        empty_count, first_empty, bad_count, first_bad = found[4 * index: 4 * index + 4]
+        if column.required and empty_count:
+            problems.append(
+                f"{file_name}, row {first_empty} (line {first_empty + 1}), column {column.name}: "
+                f"required value is empty ({empty_count} row(s) in all)"
+            )
+        if bad_count:
+            problems.append(
+                f"{file_name}, row {first_bad} (line {first_bad + 1}), column {column.name}: "
+                f"not {_EXPECTED_FORMAT[column.kind]} ({bad_count} row(s) in all)"
+            )
     return problems
 
 
 def _duplicate_key_problems(
-    connection: duckdb.DuckDBPyConnection, table: str, file_name: str, key: str
+    connection: duckdb.DuckDBPyConnection, rows: str, file_name: str, key: str
 ) -> list[str]:
+    keyed = f"select source_row, \"{key}\" as key from {rows} where nullif(trim(\"{key}\"), '') is not null"
+    (unique,) = connection.execute(
+        f"select count(*) = count(distinct key) from ({keyed})").fetchone()
+    if unique:  # the usual night: no window over all rows
+        return []
     duplicates, first_row, first_of = connection.execute(
         f"""
         with keyed as (
-            select source_row, min(source_row) over (partition by "{key}") as first_row
-            from {table} where nullif(trim("{key}"), '') is not null
+            select source_row, min(source_row) over (partition by key) as first_row
+            from ({keyed})
         )
         select count(*), min(source_row), arg_min(first_row, source_row)
         from keyed where source_row > first_row
         """
     ).fetchone()
-    if not duplicates:
-        return []
     return [
         (
             f"{file_name}, row {first_row} (line {first_row + 1}), column {key}: duplicate key, "
@@ -283,13 +292,15 @@ def _typed_expression(column: Column, header: list[str]) -> str:
 
 
 def _create_typed(
-    connection: duckdb.DuckDBPyConnection, extract: Extract, text_table: str, header: list[str]
-) -> None:
+    connection: duckdb.DuckDBPyConnection, extract: Extract, rows: str, header: list[str]
+) -> int:
+    """`raw.<name>`, typed, in the file's order; its row count."""
     columns = ",\n    ".join(_typed_expression(c, header) for c in extract.columns)
-    connection.execute(
+    (count,) = connection.execute(
         f"create or replace table raw.{extract.name} as "
-        f"select source_row, {columns} from {text_table} order by source_row"
-    )
+        f"select source_row, {columns} from {rows}"
+    ).fetchone()
+    return count
 
 
 def _create_empty(connection: duckdb.DuckDBPyConnection, extract: Extract) -> None:
