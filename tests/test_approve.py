@@ -1,4 +1,4 @@
-"""G2 approval (`python -m hygiene approve-deletions`): a held deletion list becomes the day's
+"""G2 approval (`hygiene approve-deletions`): a held deletion list becomes the day's
 `deletion_list.csv` only after a person reviewed it, with the manifest recording who and the
 list's checksum."""
 

@@ -1,4 +1,4 @@
-"""The `where`, `explain` and `approve-deletions` subcommands of `python -m hygiene`: output,
+"""The `where`, `explain` and `approve-deletions` subcommands of `hygiene`: output,
 exit codes and messages a person can act on."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import pytest
 
 from airflow_runner import airflow_env
 from hygiene.cli import main
+from hygiene.command import hygiene_command
 from published_run import D, write_run
 
 
@@ -44,7 +45,7 @@ def test_g2_where_says_the_deletion_list_is_held_and_how_to_approve(output_root,
     out = capsys.readouterr().out
     assert f"3 rows  {folder.resolve() / 'held' / 'deletion_list.csv'}" in out
     assert f"The deletion list of {D} is HELD for approval (G2): 1 of 3 contacts" in out
-    assert f"python -m hygiene approve-deletions --date {D} --by 'YOUR NAME'" in out
+    assert f"{hygiene_command()} approve-deletions --date {D} --by 'YOUR NAME'" in out
 
 
 def test_g2_where_after_approval_names_who_approved(output_root, capsys):

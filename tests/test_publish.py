@@ -20,7 +20,7 @@ MARTS = {
     "deletion_list": "subject_type varchar, subject_id varchar, action varchar, rule varchar, due_date date",
     "tombstones": "channel varchar, address_hmac varchar, purpose varchar, reason varchar, since date",
 }
-# What the internal explain tables (`<D>/explain/`, read by `python -m hygiene explain`) select.
+# What the internal explain tables (`<D>/explain/`, read by `hygiene explain`) select.
 EXPLAIN_SOURCES = {
     "marts.fct_address_decisions": (
         "channel varchar, address varchar, address_sha256 varchar, purpose varchar, "

@@ -1,4 +1,4 @@
-"""The `hygiene` command line: `python -m hygiene <subcommand> …`.
+"""The `hygiene` command line: `hygiene <subcommand> …` (a console script; `python -m hygiene` too).
 
 Each subcommand is two small functions, one adding its arguments and one running it, registered
 once in SUBCOMMANDS. Heavy imports happen inside the run function, so one subcommand's

@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hygiene.attempts import FOREGROUND_VARIABLE, latest_journal
+from hygiene.command import hygiene_command
 from hygiene.publish import read_manifest
 from hygiene.settings import PROJECT_ROOT, Settings
 
@@ -131,7 +132,8 @@ def closing_line(settings: Settings, run_date: str, returncode: int, log: Path, 
         folder = Path(journal["published"])
         manifest = read_manifest(folder)
         rows = manifest.get("outputs", {}).get("rows", {})
-        held = " (deletion list HELD for approval: hygiene where)" if manifest.get("status") == "held" else ""
+        held = (f" (deletion list HELD for approval: {hygiene_command()} where)"
+                if manifest.get("status") == "held" else "")
         return (
             f"Published {run_date}: {folder} — {rows.get('suppression_list.csv', 0):,} "
             f"suppressed, {rows.get('marketing_eligibility.csv', 0):,} eligible, "

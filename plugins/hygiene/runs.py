@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from hygiene.command import hygiene_command
 from hygiene.errors import HygieneError
 from hygiene.publish import HELD_DELETION_LIST, LATEST, MANIFEST_FILE
 from hygiene.publish.layout import latest_date
@@ -123,7 +124,7 @@ def where_lines(run: PublishedRun) -> list[str]:
             ),
             f"  {DELETION_LIST_FILE} is published empty; the full list is {run.held_deletion_list}",
             "  After a person has reviewed it, approve it with:",
-            f"    python -m hygiene approve-deletions --date {run.run_date} --by 'YOUR NAME'",
+            f"    {hygiene_command()} approve-deletions --date {run.run_date} --by 'YOUR NAME'",
         ]
     elif hold.get("rejected"):
         lines += [
@@ -145,7 +146,7 @@ def where_lines(run: PublishedRun) -> list[str]:
     lines += [
         "",
         "Why an address, contact or booking is on a list: "
-        "python -m hygiene explain --address … | --contact-id … | --booking-id …"
+        f"{hygiene_command()} explain --address … | --contact-id … | --booking-id …"
         + ("" if run.is_latest else f" --date {run.run_date}"),
     ]
     return lines
