@@ -21,7 +21,7 @@ from hygiene.approve import (
 from hygiene.landing import sha256_of
 from hygiene.report import rewrite_report
 from hygiene.runs import RunNotFound
-from published_run import DELETION_ROWS, D, read_rows, write_run
+from published_run import DELETION_ROWS, HOLD_REASON, D, read_rows, write_run
 
 
 def manifest_of(folder):
@@ -158,3 +158,15 @@ def test_g2_the_approval_question_counts_by_rule_and_links_the_list(tmp_path):
     assert subject == f"Verwijderlijst van {D} goedkeuren?"
     assert "| contacten | verwijderen | R7 | 1 |" in body
     assert f"(/hygiene/held/{D})" in body and f"(/hygiene/runs/{D}/privacy_report.html)" in body
+    # why G2 held it, in the privacy officer's words and numbers, not the data team's log line
+    assert "1 van de 3 contacten (33,3%) staan op de lijst, meer dan de ingestelde 2%" in body
+    assert HOLD_REASON not in body
+
+
+def test_g2_the_approval_question_follows_the_report_language(tmp_path, monkeypatch):
+    write_run(tmp_path / "out", held=True, report=False)
+    monkeypatch.setenv("HYGIENE_LANGUAGE", "en")
+    subject, body = approval_request(held_list(tmp_path / "out", D))
+    assert subject == f"Approve the deletion list of {D}?"
+    assert "1 of 3 contacts (33.3%) are on the list, more than the configured 2%" in body
+    assert "| contacts | delete | R7 | 1 |" in body

@@ -21,8 +21,11 @@ from zoneinfo import ZoneInfo
 from hygiene import state
 from hygiene.errors import HygieneError
 from hygiene.landing import sha256_of
+from hygiene.language import current_language
 from hygiene.publish import HELD_DELETION_LIST, MANIFEST_FILE, PUBLISHED, layout, write_manifest
 from hygiene.report import REPORT_FILES, rewrite_report
+from hygiene.report.render import hold_reason
+from hygiene.report.words import Words
 from hygiene.runs import DELETION_LIST_FILE, PublishedRun, find_run
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -65,40 +68,34 @@ class HeldList:
 
 
 def approval_request(held: HeldList, ui_prefix: str = "/hygiene") -> tuple[str, str]:
-    """The question the approval DAG asks in Airflow's "Required actions" (Dutch: the privacy
-    officer answers it): a subject, and a Markdown body with the counts by rule and links to
-    the held list and the report (pages of the UI plugin, hygiene.ui)."""
+    """The question the approval DAG asks in Airflow's "Required actions", in the privacy
+    officer's language (HYGIENE_LANGUAGE, Dutch by default): a subject, and a Markdown body
+    with why G2 held the list, the counts by rule and links to the held list and the report
+    (pages of the UI plugin, hygiene.ui)."""
     day = held.run.run_date
-    words = {"contact": "contacten", "booking": "boekingen", "consent_event": "toestemmingsgebeurtenissen"}
-    actions = {"delete": "verwijderen", "minimize": "minimaliseren"}
+    words = Words(current_language())
+    reason = hold_reason(held.run.deletion_hold, words) or words("approval.larger_than_usual")
+    subjects = ", ".join(f"{words.number(count)} {words.code('subject', kind)}"
+                         for kind, count in sorted(held.subjects.items()))
     body = [
-        (f"De verwijderlijst van **{day}** is vastgehouden voor goedkeuring (G2): "
-        f"{held.run.deletion_hold.get('reason') or 'groter dan gewoonlijk'}."),
+        words("approval.held", day=day, reason=reason),
         "",
-        f"{_number(held.rows)} regels over "
-        + ", ".join(f"{_number(count)} {words.get(kind, kind)}"
-                    for kind, count in sorted(held.subjects.items()))
-        + ". Een regel is één onderwerp en één actie: een boeking kan twee keer voorkomen "
-        "(minimaliseren R3, verwijderen R4).",
+        words("approval.rows", rows=words.number(held.rows), subjects=subjects),
         "",
-        "| onderwerp | actie | regel | regels |",
+        words("approval.columns"),
         "|---|---|---|---:|",
         *(
-            f"| {words.get(kind, kind)} | {actions.get(action, action)} | {rule} | {_number(rows)} |"
+            f"| {words.code('subject', kind)} | {words.code('action', action)} | {rule} "
+            f"| {words.number(rows)} |"
             for (kind, action, rule), rows in sorted(held.rows_by_rule.items())
         ),
         "",
-        (f"[De vastgehouden lijst (csv)]({ui_prefix}/held/{day}) · "
-        f"[Het privacyrapport van {day}]({ui_prefix}/runs/{day}/privacy_report.html)"),
+        words("approval.links", day=day, held=f"{ui_prefix}/held/{day}",
+              report=f"{ui_prefix}/runs/{day}/privacy_report.html"),
         "",
-        ("**Goedkeuren** publiceert de lijst als de verwijderlijst van die dag; **afwijzen** "
-        "verwijdert niets. Zonder antwoord blijft de lijst vastgehouden."),
+        words("approval.choices"),
     ]
-    return f"Verwijderlijst van {day} goedkeuren?", "\n".join(body)
-
-
-def _number(count: int) -> str:
-    return f"{count:,}".replace(",", ".")  # Dutch thousands separator
+    return words("approval.subject", day=day), "\n".join(body)
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,10 @@ class Standalone:
 
 
 def log_in(browser, standalone: Standalone, user: str):
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    # A Dutch user's browser: Airflow 3 shows times in the browser's time zone
+    # (apache/airflow#49176 removed the server setting).
+    page = browser.new_page(viewport={"width": 1400, "height": 900},
+                            timezone_id="Europe/Amsterdam", locale="nl-NL")
     page.goto(f"{standalone.url}/")
     page.get_by_label("Username").fill(user)
     page.get_by_label("Password").fill(USERS[user][1])

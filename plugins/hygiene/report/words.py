@@ -250,6 +250,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         ("{deletions} contacts is more than {factor} times the usual number (median {median} of "
          "the last runs)"),
     ),
+    # The question the approval DAG asks in Airflow's "Required actions" (hygiene.approve).
+    "approval.subject": ("Verwijderlijst van {day} goedkeuren?", "Approve the deletion list of {day}?"),
+    "approval.held": (
+        "De verwijderlijst van **{day}** is vastgehouden voor goedkeuring (G2): {reason}.",
+        "The deletion list of **{day}** is held for approval (G2): {reason}.",
+    ),
+    "approval.larger_than_usual": ("groter dan gewoonlijk", "larger than usual"),
+    "approval.rows": (
+        ("{rows} regels over {subjects}. Een regel is één onderwerp en één actie: een boeking kan "
+         "twee keer voorkomen (minimaliseren R3, verwijderen R4)."),
+        ("{rows} rows about {subjects}. A row is one subject and one action: a booking can be "
+         "listed twice (minimise R3, delete R4)."),
+    ),
+    "approval.columns": ("| onderwerp | actie | regel | regels |",
+                         "| subject | action | rule | rows |"),
+    "approval.links": (
+        "[De vastgehouden lijst (csv)]({held}) · [Het privacyrapport van {day}]({report})",
+        "[The held list (csv)]({held}) · [The privacy report of {day}]({report})",
+    ),
+    "approval.choices": (
+        ("**Goedkeuren** publiceert de lijst als de verwijderlijst van die dag; **afwijzen** "
+         "verwijdert niets. Zonder antwoord blijft de lijst vastgehouden."),
+        ("**Approve** publishes the list as that day's deletion list; **reject** deletes "
+         "nothing. Without an answer the list stays held."),
+    ),
     # ------------------------------------------------------------------ marketing
     "marketing.title": ("Marketing: stand en wijzigingen sinds de vorige run",
                         "Marketing: where things stand, and changes since the previous run"),
