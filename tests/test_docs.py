@@ -28,3 +28,12 @@ def test_every_relative_link_names_a_file_of_the_repository(document):
     missing = [target for target in relative_links(document)
                if not (document.parent / target).resolve().exists()]
     assert not missing, f"{document.relative_to(ROOT)} links to files that are not there: {missing}"
+
+
+def test_every_test_the_rules_cite_as_proof_exists():
+    """docs/rules.md names, per rule, the tests that prove it: each name is a test of tests/."""
+    defined = {name for path in (ROOT / "tests").rglob("test_*.py")
+               for name in re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), re.MULTILINE)}
+    cited = set(re.findall(r"`(test_\w+)`", (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")))
+    assert len(cited) > 50
+    assert not cited - defined, f"docs/rules.md cites tests that do not exist: {sorted(cited - defined)}"
