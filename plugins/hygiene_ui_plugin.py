@@ -1,7 +1,8 @@
 """Airflow plugin: the privacy officer's desk (hygiene.ui) in the Airflow UI.
 
-The only file Airflow loads from plugins/ (.airflowignore leaves the hygiene package to Python's
-import): a FastAPI app under /hygiene and two pages in the UI's navigation.
+One of the two files Airflow loads from plugins/ (with hygiene_run_note_plugin.py; .airflowignore
+leaves the hygiene package to Python's import): a FastAPI app under /hygiene and two pages in the
+UI's navigation.
 """
 
 from typing import ClassVar

@@ -4,8 +4,9 @@ the closing line, and the task logs it leaves where the Airflow UI reads them.""
 from __future__ import annotations
 
 from hygiene.attempts import Attempt
-from hygiene.foreground import TaskLogs, closing_line, first_sentences, shown_line
+from hygiene.foreground import TaskLogs, closing_line, shown_line
 from hygiene.settings import Settings
+from hygiene.summary import first_sentences
 from published_run import D, write_run
 
 RUN_ID = "manual__2026-12-01T22:00:24.845118+00:00"

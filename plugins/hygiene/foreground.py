@@ -22,9 +22,8 @@ from datetime import datetime
 from pathlib import Path
 
 from hygiene.attempts import FOREGROUND_VARIABLE, latest_journal
-from hygiene.command import hygiene_command
-from hygiene.publish import read_manifest
 from hygiene.settings import PROJECT_ROOT, Settings
+from hygiene.summary import night_summary
 
 DAG_ID = "retention_nightly"
 LOCK_FILE = ".foreground.lock"
@@ -127,39 +126,10 @@ def shown_line(line: str) -> str | None:
 def closing_line(settings: Settings, run_date: str, returncode: int, log: Path, minutes: float) -> str:
     """Where the published run is, or which task failed and why (never Airflow's task dump)."""
     journal = latest_journal(settings, run_date) or {}
-    took = f"({minutes:.1f} min; log: {log})"
-    if returncode == 0 and journal.get("published"):
-        folder = Path(journal["published"])
-        manifest = read_manifest(folder)
-        rows = manifest.get("outputs", {}).get("rows", {})
-        held = (f" (deletion list HELD for approval: {hygiene_command()} where)"
-                if manifest.get("status") == "held" else "")
-        return (
-            f"Published {run_date}: {folder} — {rows.get('suppression_list.csv', 0):,} "
-            f"suppressed, {rows.get('marketing_eligibility.csv', 0):,} eligible, "
-            f"{rows.get('deletion_list.csv', 0):,} deletion rows{held} {took}"
-        )
-    if journal.get("failed_task"):
-        why = first_sentences(journal.get("failure") or "see the log")
-        if journal.get("outcome") == "degraded":
-            after = f" A degraded {run_date} was published (G5): {journal['published']}."
-        else:
-            after = f" Nothing was published: {journal.get('degraded') or 'the previous lists stay'}."
-        return f"FAILED {run_date} in task {journal['failed_task']}: {why}{after} {took}"
+    summary = night_summary(run_date, journal, succeeded=returncode == 0)
+    if summary:
+        return f"{summary} ({minutes:.1f} min; log: {log})"
     return f"FAILED {run_date} before any step of the night ran (exit {returncode}): see {log}"
-
-
-def first_sentences(message: str) -> str:
-    """A multi-line error on one line: its first line and, where that announces a list, the
-    first item of it."""
-    lines = [line.strip().removeprefix("- ") for line in message.strip().splitlines() if line.strip()]
-    if not lines:
-        return ""
-    text = lines[0]
-    if text.endswith(":") and len(lines) > 1:
-        more = f" (and {len(lines) - 2} more)" if len(lines) > 2 else ""
-        text = f"{text} {lines[1]}{more}"
-    return text if text.endswith(".") else text + "."
 
 
 def _wait_for_other_runs(lock, output_root: Path) -> None:

@@ -75,6 +75,18 @@ def test_g4_manifest_names_d_versions_and_input_checksums(night):
         assert name in manifest["outputs"]["sha256"]
 
 
+def test_the_runs_note_in_airflow_says_where_the_night_was_published(night):
+    """hygiene.run_note: the listener wrote `make run`'s closing sentence into the run's note."""
+    output = (night.output_root.parent / "dags_test.log").read_text()
+    run_id = re.search(r"\b(manual__\d{4}-\d{2}-\d{2}T[\d:.+\-]+)", output).group(1)
+    with sqlite3.connect(PROJECT_ROOT / ".airflow" / "airflow.db") as db:
+        (note,) = db.execute(
+            "select n.content from dag_run_note n join dag_run r on r.id = n.dag_run_id"
+            " where r.dag_id = 'retention_nightly' and r.run_id = ?", (run_id,)).fetchone()
+    assert note.startswith(f"Published {D}: {night.output_root}")
+    assert re.search(r"— [\d,]+ suppressed, [\d,]+ eligible, [\d,]+ deletion rows", note)
+
+
 def test_every_known_address_is_in_exactly_one_list(night):
     published = night.output_root / D
     with (published / "suppression_list.csv").open() as handle:
@@ -182,6 +194,8 @@ def test_no_personal_data_in_task_logs_xcom_checks_report_or_state(night):
     with sqlite3.connect(PROJECT_ROOT / ".airflow" / "airflow.db") as db:
         texts["xcom"] = "\n".join(str(value) for (value,) in db.execute(
             "select value from xcom where dag_id = 'retention_nightly'"))
+        texts["dag run notes"] = "\n".join(str(note) for (note,) in db.execute(
+            "select content from dag_run_note"))
     assert "warehouse" in texts["xcom"]  # the run's XCom was found
     for path in sorted(night.output_root.rglob("*")):
         parts = path.relative_to(night.output_root).parts

@@ -202,6 +202,9 @@ def session(tmp_path_factory) -> dict:
             run_id, state, logical_date = standalone.finished_run(DAG_ID, "scheduled")
             found |= {"state": state, "tasks": standalone.task_states(DAG_ID, run_id),
                       "run_date": run_date_of(datetime.fromisoformat(logical_date).replace(tzinfo=UTC))}
+            found["note"] = query(
+                standalone.database, "select n.content from dag_run_note n join dag_run r"
+                " on r.id = n.dag_run_id where r.dag_id = ? and r.run_id = ?", DAG_ID, run_id)
             engineer.goto(f"{standalone.url}/dags/{DAG_ID}/runs/{run_id}")
             engineer.wait_for_timeout(3000)
             engineer.screenshot(path=standalone.shots / "1-nightly-run.png")
@@ -258,6 +261,12 @@ def test_the_scheduled_night_succeeds_with_every_task_green(session):
 
 def test_each_dbt_model_task_shows_its_description(session):
     assert "suppression_list.csv" in (session["model_doc"] or "")
+
+
+def test_the_scheduled_runs_note_says_where_the_night_was_published(session):
+    """hygiene.run_note, called by the scheduler as the run ends."""
+    [(note,)] = session["note"]
+    assert note.startswith(f"Published {session['run_date']}: ") and " suppressed, " in note
 
 
 def test_the_night_is_published_and_latest_moves_to_it(session):
