@@ -60,13 +60,27 @@ SENSOR_MODES = {
 }
 
 
-def watcher_sensor_args() -> dict:
+# The scheduler now and then fails a model's sensor whose result it sees before its own
+# bookkeeping ("finished with state success, but the task instance's state attribute is queued",
+# apache/airflow#71172; seen here with deferred sensors too): a model's task only reads the
+# producer's result, so there it may be tried again. `airflow dags test` has no such race, and a
+# retry would only delay a failed night. The producer, which does the work, is never retried.
+SENSOR_RETRIES = {"deferrable": 2, "reschedule": 0}
+SENSOR_RETRY_DELAY = timedelta(seconds=5)
+DBT_PRODUCER = "rules.dbt_producer_watcher"
+
+
+def sensor_mode() -> str:
     mode = os.environ.get(SENSOR_MODE_VARIABLE) or "deferrable"
     if mode not in SENSOR_MODES:
         raise ValueError(
             f"{SENSOR_MODE_VARIABLE}={mode!r}: expected one of {', '.join(SENSOR_MODES)}"
         )
-    return SENSOR_MODES[mode]
+    return mode
+
+
+def watcher_sensor_args() -> dict:
+    return SENSOR_MODES[sensor_mode()]
 
 
 def attempt_of(run_date: str, run_id: str | None = None):
@@ -214,6 +228,9 @@ def retention_nightly():
         model = task_id.removeprefix("rules.").removesuffix("_run").removesuffix(".run")
         if model in descriptions:
             model_task.doc_md = descriptions[model]
+        if task_id != DBT_PRODUCER:  # SENSOR_RETRIES
+            model_task.retries = SENSOR_RETRIES[sensor_mode()]
+            model_task.retry_delay = SENSOR_RETRY_DELAY
 
     @task
     def check_marts(run_date: str) -> dict:

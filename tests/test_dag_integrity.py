@@ -104,6 +104,25 @@ def test_each_dbt_model_task_shows_the_models_description(dagbag):
     assert "suppression_list.csv" in task.doc_md and "M9" in task.doc_md
 
 
+def test_nothing_is_retried_under_dags_test(dagbag):
+    """A retried task starts from its inputs alone: a failed night fails at once."""
+    assert {t.retries for t in dagbag.dags["retention_nightly"].tasks} == {0}
+
+
+def test_in_the_scheduler_model_tasks_may_be_tried_again_but_never_the_dbt_build(dagbag, monkeypatch):
+    """apache/airflow#71172 fails a sensor now and then: a model's task only reads the
+    producer's result, the producer does the work once."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    monkeypatch.delenv("HYGIENE_DBT_SENSOR_MODE")
+    scheduled = DagBag(dag_folder=str(PROJECT_ROOT / "dags" / "retention_nightly.py"))
+    tasks = {t.task_id: t for t in scheduled.dags["retention_nightly"].tasks}
+    assert tasks.pop("rules.dbt_producer_watcher").retries == 0
+    models = [t for task_id, t in tasks.items() if task_id.startswith("rules.")]
+    assert len(models) > 20 and {t.retries for t in models} == {2}
+    assert {t.retries for task_id, t in tasks.items() if not task_id.startswith("rules.")} == {0}
+
+
 def test_g5_a_failed_night_publishes_its_degraded_update_whichever_task_failed(dagbag):
     dag = dagbag.dags["retention_nightly"]
     degraded = dag.get_task("publish_degraded")

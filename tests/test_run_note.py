@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from hygiene.attempts import Attempt
-from hygiene.run_note import NOTE_LIMIT, note_the_night
+from hygiene.run_note import NOTE_LIMIT, note_for, note_the_night
 from hygiene.settings import Settings
 from published_run import D, write_run
 
@@ -37,10 +37,9 @@ def nightly_run(note: str | None = None, dag_id: str = "retention_nightly", **co
 def test_a_published_night_notes_where_and_its_counts(settings):
     folder = write_run(settings.output_root, held=True, report=False)
     Attempt(settings, D, RUN_ID).record(outcome="held", published=str(folder))
-    run = nightly_run()
-    note_the_night(run, succeeded=True)
-    assert run.note.startswith(f"Published {D}: {folder} — 0 suppressed, 0 eligible, 0 deletion rows")
-    assert "deletion list HELD for approval" in run.note
+    note = note_for(nightly_run(), succeeded=True)
+    assert note.startswith(f"Published {D}: {folder} — 0 suppressed, 0 eligible, 0 deletion rows")
+    assert "deletion list HELD for approval" in note
 
 
 def test_a_failed_night_notes_the_task_why_and_what_was_published(settings):
@@ -48,30 +47,26 @@ def test_a_failed_night_notes_the_task_why_and_what_was_published(settings):
         failed_task="load_raw", outcome="degraded", published=f"/out/{D}",
         failure="1 problem(s) in the extracts; fix it:\n- bookings.csv, row 5 (line 6), column "
                 "booked_at: not an ISO 8601 timestamp (1 row(s) in all)" + " x" * NOTE_LIMIT)
-    run = nightly_run("Published yesterday's note of ours")  # a rerun replaces our own note
-    note_the_night(run, succeeded=False)
-    assert run.note.startswith(f"FAILED {D} in task load_raw: 1 problem(s) in the extracts; fix it: "
-                               "bookings.csv, row 5 (line 6), column booked_at")
-    assert len(run.note) == NOTE_LIMIT and run.note.endswith("…")  # the column's width
+    # a rerun replaces our own note
+    note = note_for(nightly_run("Published yesterday's note of ours"), succeeded=False)
+    assert note.startswith(f"FAILED {D} in task load_raw: 1 problem(s) in the extracts; fix it: "
+                           "bookings.csv, row 5 (line 6), column booked_at")
+    assert len(note) == NOTE_LIMIT and note.endswith("…")  # the column's width
 
 
 def test_the_run_date_param_names_the_night_of_a_manual_run(settings):
     Attempt(settings, "2026-11-20", RUN_ID).record(failed_task="verify_landing", failure="gone")
-    run = nightly_run(run_date="2026-11-20")
-    note_the_night(run, succeeded=False)
-    assert run.note.startswith("FAILED 2026-11-20 in task verify_landing: gone.")
+    note = note_for(nightly_run(run_date="2026-11-20"), succeeded=False)
+    assert note.startswith("FAILED 2026-11-20 in task verify_landing: gone.")
 
 
 def test_a_persons_note_and_other_dags_are_left_alone(settings):
     Attempt(settings, D, RUN_ID).record(failed_task="load_raw", failure="broken")
-    persons = nightly_run("Export hersteld, zie ticket 123")
+    assert note_for(nightly_run("Export hersteld, zie ticket 123"), succeeded=False) is None
     other = nightly_run(dag_id="approve_deletions")
-    for run in (persons, other):
-        note_the_night(run, succeeded=False)
-    assert persons.note == "Export hersteld, zie ticket 123" and other.note is None
+    note_the_night(other, succeeded=False)  # returns before it looks for the run
+    assert other.note is None
 
 
 def test_without_a_journal_there_is_no_note_and_no_error(settings):
-    run = nightly_run()
-    note_the_night(run, succeeded=False)
-    assert run.note is None
+    assert note_for(nightly_run(), succeeded=False) is None

@@ -49,8 +49,8 @@ class NightAlert(SmtpNotifier):
 def compose(kind: str, run_date: str, run_id: str) -> tuple[str, str] | None:
     """(subject, body) of the alert; None when another alert already said it."""
     from hygiene.attempts import Attempt
-    from hygiene.foreground import first_sentences
     from hygiene.settings import Settings
+    from hygiene.summary import first_sentences
 
     if kind == LATE:
         return (

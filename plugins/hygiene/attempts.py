@@ -177,7 +177,10 @@ def _remove(path: Path) -> None:
 
 
 def _remove_wal(warehouse: Path) -> None:
+    """DuckDB's files beside a warehouse: its write-ahead log, and the folder it spills to when
+    a query passes the memory limit (hygiene.memory), left behind by a killed run."""
     warehouse.with_name(warehouse.name + ".wal").unlink(missing_ok=True)
+    shutil.rmtree(warehouse.with_name(warehouse.name + ".tmp"), ignore_errors=True)
 
 
 def _keep_recent_warehouses(warehouse_dir: Path) -> None:

@@ -1,4 +1,5 @@
-"""SQL functions the dbt project needs and DuckDB lacks, registered through a dbt-duckdb plugin.
+"""SQL functions the dbt project needs and DuckDB lacks, registered through a dbt-duckdb plugin,
+which also gives dbt's DuckDB the night's memory limit (hygiene.memory).
 
 `hmac_sha256(varchar) -> varchar` is the keyed hash of RULES.md M10 (hygiene.keyed_hash), a
 connection's own macro: registered on dbt's connection and on every cursor dbt opens from it
@@ -22,6 +23,7 @@ from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 
 from hygiene.keyed_hash import register_hmac
+from hygiene.memory import limit_memory
 
 
 class Plugin(BasePlugin):
@@ -32,6 +34,7 @@ class Plugin(BasePlugin):
 
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
         register_hmac(conn)
+        limit_memory(conn)  # dbt's DuckDB beside the task process's (hygiene.memory)
 
     def configure_cursor(self, cursor: DuckDBPyConnection) -> None:
         register_hmac(cursor)

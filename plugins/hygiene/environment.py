@@ -40,6 +40,10 @@ VARIABLES: tuple[Variable, ...] = (
     # reading the extracts
     Variable("HYGIENE_EXTRACT_ENCODING", "utf-8",
              "the encoding of extracts that are not UTF-8, e.g. cp1252 for a Windows export"),
+    # the machine
+    Variable("HYGIENE_DUCKDB_MEMORY_LIMIT", "",
+             "memory each DuckDB of a night may take before it spills to disk, e.g. 6GB; empty = 30% "
+             "of the machine's memory (in a container, set it: that is the host's)"),
     # the mail tools
     Variable("HYGIENE_MAIL_TOOLS", "",
              "which mail-tool exports to write (brevo,mailchimp,klaviyo,mailjet,sendgrid; empty = all; none)"),

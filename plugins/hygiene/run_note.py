@@ -3,9 +3,11 @@ Airflow UI, the first place the data team looks (issue "Operations").
 
 A task cannot write its run's note in Airflow 3: the Task SDK has no database, and the
 maintainers point at the REST API for it (apache/airflow#28232), which would put credentials in
-every task. A listener can: Airflow calls it in the process that ends the run (the scheduler, or
-`airflow dags test` under `make run`) with the run in that process's session, which commits the
-note with the run's state. A note a person wrote is never replaced.
+every task. A listener can: Airflow calls it in the process that ends the run. In the scheduler
+the run is in the scheduler's session, which commits the note with the run's state (a session of
+our own would wait for the scheduler's lock on the run); under `airflow dags test` (`make run`)
+the run object comes detached, and the note is written in a session of its own. A note a person
+wrote is never replaced.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import logging
 
 from airflow.listeners import hookimpl
+from sqlalchemy.orm import object_session
 
 from hygiene.attempts import Attempt
 from hygiene.settings import Settings
@@ -40,16 +43,41 @@ def on_dag_run_failed(dag_run, msg: str) -> None:
 def note_the_night(dag_run, *, succeeded: bool) -> None:
     """Write the night's sentence into the nightly run's note; never fail the process that ends
     the run (a note is a convenience, the run's state is what counts)."""
+    if dag_run.dag_id != DAG_ID:
+        return
     try:
-        if dag_run.dag_id != DAG_ID or (dag_run.note and not dag_run.note.startswith(OUR_NOTES)):
+        if object_session(dag_run) is not None:
+            _write_note(dag_run, succeeded=succeeded)
             return
-        from hygiene.nightly import run_date_of  # here: the scheduler loads plugins at its start
+        from airflow.models.dagrun import DagRun
+        from airflow.utils.session import create_session
+        from sqlalchemy import select
 
-        run_date = (dag_run.conf or {}).get("run_date") or run_date_of(
-            dag_run.logical_date or dag_run.run_after)
-        journal = Attempt(Settings.from_env(), run_date, dag_run.run_id).read_journal()
-        summary = night_summary(run_date, journal, succeeded=succeeded)
-        if summary:
-            dag_run.note = summary if len(summary) <= NOTE_LIMIT else summary[:NOTE_LIMIT - 1] + "…"
+        with create_session() as session:
+            run = session.scalar(select(DagRun).where(
+                DagRun.dag_id == dag_run.dag_id, DagRun.run_id == dag_run.run_id))
+            if run is not None:
+                _write_note(run, succeeded=succeeded)
     except Exception:  # a note must never stop the scheduler
-        log.exception("No note for %s: the night's journal could not be read", dag_run.run_id)
+        log.exception("No note for %s", dag_run.run_id)
+
+
+def _write_note(run, *, succeeded: bool) -> None:
+    note = note_for(run, succeeded=succeeded)
+    if note is not None:
+        run.note = note
+
+
+def note_for(run, *, succeeded: bool) -> str | None:
+    """The nightly run's new note; None to leave the note as it is: a person wrote it, or the
+    night's journal tells nothing (the night ended before its first step)."""
+    if run.note and not run.note.startswith(OUR_NOTES):
+        return None
+    from hygiene.nightly import run_date_of  # here: the scheduler loads plugins at its start
+
+    run_date = (run.conf or {}).get("run_date") or run_date_of(run.logical_date or run.run_after)
+    journal = Attempt(Settings.from_env(), run_date, run.run_id).read_journal()
+    summary = night_summary(run_date, journal, succeeded=succeeded)
+    if summary is None or len(summary) <= NOTE_LIMIT:
+        return summary
+    return summary[:NOTE_LIMIT - 1] + "…"
