@@ -61,6 +61,11 @@ class Size:
     explain_seconds: float | None = None
     slowest_nodes: list = field(default_factory=list)
 
+    @property
+    def failed_step(self) -> str | None:
+        """The first step of the data work that failed at this size, if any."""
+        return next((step.name for step in self.steps if not step.ok), None)
+
 
 def folder_bytes(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
@@ -119,9 +124,12 @@ def make_run(root: Path, run_date: str) -> tuple[float, int, bool]:
 def explain_one(output_root: Path) -> float | None:
     """Seconds for `explain` of one published address (the CLI's work, without Python start)."""
     from hygiene.explain import explain
-    from hygiene.runs import find_run
+    from hygiene.runs import RunNotFound, find_run
 
-    run = find_run(output_root)
+    try:
+        run = find_run(output_root)
+    except RunNotFound:  # the night failed at this size
+        return None
     listed = run.folder / "suppression_list.csv"
     if not listed.is_file():
         return None
@@ -158,6 +166,11 @@ def measure(contacts: int, scratch: Path) -> Size:
     size.slowest_nodes = bench_night.slowest_nodes(scratch / "dbt_target")
     size.explain_seconds = explain_one(scratch / "output")
     size.floor_seconds = io_floor(landing.parent / RUN_DATE.isoformat(), scratch, size.published_bytes)
+    if size.failed_step:
+        # `make run` runs the same steps: it would fail there too, after as long again
+        print(f"the data work failed in {size.failed_step}: `make run` is not tried", flush=True)
+        size.run_ok = False
+        return size
     size.run_seconds, size.run_peak_rss, size.run_ok = make_run(scratch, RUN_DATE.isoformat())
     return size
 
@@ -176,8 +189,10 @@ def tables(sizes: list[Size]) -> str:
     for s in sizes:
         lines.append(
             f"| {s.contacts:,} | {s.extract_rows:,} rows, {s.extract_bytes / 1e6:,.0f} MB "
-            f"| {s.run_seconds:,.0f} s{'' if s.run_ok else ' (FAILED)'} "
-            f"| {s.run_peak_rss / 2**30:.2f} GiB | {s.data_work_seconds:,.0f} s "
+            f"| {'not tried' if s.failed_step else f'{s.run_seconds:,.0f} s'}"
+            f"{'' if s.run_ok or s.failed_step else ' (FAILED)'} "
+            f"| {s.run_peak_rss / 2**30:.2f} GiB | {s.data_work_seconds:,.0f} s"
+            f"{f' (FAILED in {s.failed_step})' if s.failed_step else ''} "
             f"| {s.floor_seconds:,.1f} s | {s.data_work_seconds / max(s.floor_seconds, 0.01):.1f} "
             f"| {s.published_bytes / max(s.extract_bytes, 1):.2f}× ({s.published_bytes / 1e6:,.0f} MB) "
             f"| {s.explain_seconds if s.explain_seconds is None else f'{s.explain_seconds:.2f} s'} |")
