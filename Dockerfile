@@ -28,22 +28,24 @@ RUN apt-get update \
     && install -d -o airflow -g 0 -m 0700 /opt/airflow/auth
 
 # The system Python (never a download), bytecode compiled once here rather than at each start.
+# uv's download cache lives in a BuildKit cache mount at UV_CACHE_DIR, outside the image's layers.
 ENV UV_PYTHON_DOWNLOADS=never \
     UV_COMPILE_BYTECODE=1 \
-    UV_LINK_MODE=copy
+    UV_LINK_MODE=copy \
+    UV_CACHE_DIR=/var/cache/uv
 WORKDIR /opt/hygiene
 
 # The locked dependencies first, from pyproject.toml and uv.lock alone, so that this slow layer
 # is rebuilt only when they change. --frozen: exactly uv.lock, never re-resolved. Extras:
 # postgres (the metadata DB) and celery (the CeleryExecutor profile of docker-compose.yml).
 COPY pyproject.toml uv.lock ./
-RUN --mount=type=cache,target=/root/.cache/uv \
+RUN --mount=type=cache,target=/var/cache/uv \
     uv sync --frozen --no-dev --extra postgres --extra celery --no-install-project
 
 # Then the project itself, installed editable as in a checkout: hygiene.settings finds
 # dbt_project/ and expectations/ beside plugins/. Owned by root: the code is read-only at run time.
 COPY . .
-RUN --mount=type=cache,target=/root/.cache/uv \
+RUN --mount=type=cache,target=/var/cache/uv \
     uv sync --frozen --no-dev --extra postgres --extra celery
 
 # dbt's documentation of the rules, which the UI serves (hygiene.ui): built with the code.

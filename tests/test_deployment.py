@@ -343,6 +343,10 @@ def test_dockerfile_installs_the_lock_frozen_with_the_makefiles_uv():
     assert "--no-install-project" in first and "--no-install-project" not in then
     # the same environment both times, or the second sync changes what the first cached
     assert [flag for flag in first if flag != "--no-install-project"] == then
+    # uv's cache is a BuildKit cache mount where uv looks for it, never in a home folder
+    cache = dockerfile_env()["UV_CACHE_DIR"]
+    for index in syncs:
+        assert dockerfile()[index][1].startswith(f"--mount=type=cache,target={cache} ")
 
 
 def test_the_extras_the_image_installs_are_locked_and_celery_brings_the_provider():
