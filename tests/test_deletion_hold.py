@@ -53,7 +53,7 @@ def test_g2_a_list_within_the_share_and_the_norm_is_published(warehouse):
 def test_g2_more_than_the_configured_share_is_held(warehouse):
     hold = decide_deletion_hold(warehouse(25), 0.02, [])
     assert hold.held and hold.share == 0.025
-    assert hold.reason == "25 of 1000 contacts (2.5%) are due for deletion, more than the configured 2.0%"
+    assert hold.reason == "25 of 1,000 contacts (2.5%) are due for deletion, more than the configured 2.0%"
 
 
 def test_g2_far_above_the_recent_norm_is_held_within_the_share(warehouse):

@@ -22,9 +22,10 @@ def limit_of(connection) -> int:
     return int(float(number) * {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}[unit])
 
 
-def test_the_default_is_thirty_percent_of_the_machine():
-    machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    assert duckdb_memory_limit({}) == f"{int(machine * 0.3) // 2**20}MB"
+def test_the_default_is_thirty_percent_of_the_machine(monkeypatch):
+    pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 10 * 2**30 // 4096}  # a 10 GiB machine
+    monkeypatch.setattr(os, "sysconf", pages.__getitem__)
+    assert duckdb_memory_limit({}) == "3072MiB"
     assert duckdb_memory_limit({MEMORY_VARIABLE: " 6GB "}) == "6GB"
     assert duckdb_memory_limit({MEMORY_VARIABLE: ""}) == duckdb_memory_limit({})
 

@@ -60,12 +60,17 @@ def test_the_run_date_param_names_the_night_of_a_manual_run(settings):
     assert note.startswith("FAILED 2026-11-20 in task verify_landing: gone.")
 
 
-def test_a_persons_note_and_other_dags_are_left_alone(settings):
+def test_a_persons_note_and_other_dags_are_left_alone(settings, monkeypatch):
     Attempt(settings, D, RUN_ID).record(failed_task="load_raw", failure="broken")
     assert note_for(nightly_run("Export hersteld, zie ticket 123"), succeeded=False) is None
-    other = nightly_run(dag_id="approve_deletions")
-    note_the_night(other, succeeded=False)  # returns before it looks for the run
-    assert other.note is None
+    looked_up = []
+    monkeypatch.setattr("hygiene.run_note._write_note", lambda run, **_: looked_up.append(run))
+    note_the_night(nightly_run(dag_id="approve_deletions"), succeeded=False)
+    assert looked_up == []  # another DAG's run is never looked up, let alone noted
+    nightly = nightly_run()
+    monkeypatch.setattr("hygiene.run_note.object_session", lambda run: object())
+    note_the_night(nightly, succeeded=False)  # the same call does note the nightly run
+    assert looked_up == [nightly]
 
 
 def test_without_a_journal_there_is_no_note_and_no_error(settings):

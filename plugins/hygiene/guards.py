@@ -57,12 +57,12 @@ def decide_deletion_hold(warehouse: Path, max_share: float, history: list[int]) 
     reasons = []
     if max_share < 1 and share > max_share:
         reasons.append(
-            f"{contact_deletions} of {contacts} contacts ({share:.1%}) are due for deletion, "
+            f"{contact_deletions:,} of {contacts:,} contacts ({share:.1%}) are due for deletion, "
             f"more than the configured {max_share:.1%}"
         )
     if median is not None and contact_deletions > NORM_FACTOR * max(median, 1):
         reasons.append(
-            f"{contact_deletions} contact deletions is more than {NORM_FACTOR:g}× the median "
+            f"{contact_deletions:,} contact deletions is more than {NORM_FACTOR:g}× the median "
             f"({median:g}) of the last {len(history)} runs"
         )
     return DeletionHold(

@@ -21,14 +21,14 @@ DEFAULT_SHARE = 0.3
 
 
 def duckdb_memory_limit(environ: Mapping[str, str] | None = None) -> str:
-    """The limit in DuckDB's words ("7GB", "7200MB"): the setting, else 30% of this machine's
+    """The limit in DuckDB's words ("6GB", "7372MiB"): the setting, else 30% of this machine's
     memory (in a container, set it: the machine's memory is the host's)."""
     environ = os.environ if environ is None else environ
     chosen = (environ.get(MEMORY_VARIABLE) or "").strip()
     if chosen:
         return chosen
     machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return f"{int(machine * DEFAULT_SHARE) // 2**20}MB"
+    return f"{int(machine * DEFAULT_SHARE) // 2**20}MiB"
 
 
 def limit_memory(connection: duckdb.DuckDBPyConnection) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 log = logging.getLogger("hygiene.progress")
 
@@ -32,8 +33,9 @@ def _loaded(loaded: dict) -> str:
 
 
 def _hold(hold: dict) -> str:
-    due = f"{hold['contact_deletions']:,} of {hold['contacts']:,} contacts due for deletion"
-    return f"{due}: HELD for approval (G2), {hold['reason']}" if hold["held"] else due
+    if hold["held"]:  # the reason gives the counts
+        return f"HELD for approval (G2): {hold['reason']}"
+    return f"{hold['contact_deletions']:,} of {hold['contacts']:,} contacts due for deletion"
 
 
 def _outputs(outputs: dict) -> str:
@@ -52,7 +54,8 @@ SUMMARIES: dict[str, Callable] = {
     "check_marts": _checks,
     "guard_deletions": _hold,
     "write_outputs": _outputs,
-    "write_report": lambda path: str(path),
+    # the report is written in the attempt's staging folder; `publish` says where it lands
+    "write_report": lambda path: f"{Path(path).name} and its PDF, {Path(path).stat().st_size // 1000:,} kB",
     "publish": lambda extra: f"{extra['run_date']} {extra['status']}: {extra['path']}",
 }
 
