@@ -224,7 +224,7 @@ def test_m4_grants_without_proof_by_source_and_version_match_staging_and_the_rev
                                "lacks_text_version"]
     rows = table(nights.html(D1), "proof-by-source")
     assert rows[-1][1:3] == [DUTCH.number(proof["grants"]), DUTCH.number(proof["unproven"])]
-    assert f"{DUTCH.number(proof['unproven'])} regels" in visible_text(nights.html(D1))
+    assert f"{DUTCH.number(proof['unproven'])} rijen" in visible_text(nights.html(D1))
 
 
 # ---------------------------------------------------------------------------- deletions

@@ -57,7 +57,7 @@ MESSAGES: dict[str, dict[str, str]] = {
               "contact and its bookings are kept is in that contact's explanation.",
     },
     "who.address_no_owner": {
-        "nl": "{address} is van geen enkel contact in het CRM het eigen adres; het is bekend van "
+        "nl": "{address} is niet het eigen adres van een contact in het CRM; het is bekend van "
               "een boeking of een afmelding in de mailtool.",
         "en": "{address} is no CRM contact's own address; it is known from a booking or a "
               "mail-tool unsubscribe.",
@@ -154,7 +154,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "decision.tombstone": {
         "nl": "niet toegestaan sinds {since}: het adres komt overeen met de vastlegging als "
-              "versleutelde hash (tombstone) van een contact dat {stopped} en daarna werd "
+              "gesleutelde hash (tombstone) van een contact dat {stopped} en daarna werd "
               "verwijderd (M10).{note}",
         "en": "not allowed since {since}: the address matches the keyed-hash record (tombstone) "
               "kept when a contact who {stopped} was deleted (M10).{note}",
@@ -318,7 +318,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "why.R10": {
         "nl": "bewijs van toestemming wordt {period} bewaard na de laatste "
               "toestemmingsgebeurtenis of de verwijderdatum van het contact, als die later is, om "
-              "verstuurde mailings te kunnen verantwoorden binnen de verjaringstermijn voor "
+              "verstuurde mailings te kunnen verantwoorden binnen de vervaltermijn voor "
               "boetes van de ACM (Awb art. 5:45); een beleidskeuze",
         "en": "consent evidence is kept {period} after the contact's latest consent event or its "
               "own deletion date, whichever is later, so that past mailings can be defended "
@@ -389,7 +389,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.unknown_address": {
         "nl": "{address} staat niet in de nacht van {run_date}: geen contact, boeking of "
               "afmelding in de mailtool heeft dit adres. (Een adres van een verwijderd contact "
-              "dat bezwaar maakte, wordt alleen als versleutelde hash bewaard (M10) en is niet op "
+              "dat bezwaar maakte, wordt alleen als gesleutelde hash bewaard (M10) en is niet op "
               "te zoeken.)",
         "en": "{address} is not in the night of {run_date}: no contact, booking or mail-tool "
               "unsubscribe has this address. (An address of a deleted contact who objected is "

@@ -61,7 +61,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.lede": (
         ("Wie marketing per e-mail of sms mag ontvangen (Telecommunicatiewet art. 11.7) en welke "
          "persoonsgegevens weg moeten (AVG art. 5 lid 1 onder e), zoals vastgesteld voor "
-         "{date}. Dit rapport bevat alleen aantallen: nooit een adres, naam of telefoonnummer."),
+         "{date}. Dit rapport bevat alleen aantallen: nooit een adres, naam of telefoonnummer van een klant of prospect."),
         ("Who may receive marketing by e-mail or text message (Dutch Telecommunications Act "
          "art. 11.7) and which personal data must go (GDPR art. 5(1)(e)), as decided for {date}. "
          "This report holds counts only: never an address, a name or a phone number."),
@@ -86,7 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "channel.email": ("e-mail", "e-mail"),
     "channel.sms": ("sms", "text message"),
     "purpose.newsletter": ("nieuwsbrief", "newsletter"),
-    "purpose.offers": ("aanbiedingen eigen reizen", "offers of own travel products"),
+    "purpose.offers": ("aanbiedingen van eigen reizen", "offers of own travel products"),
     "purpose.partner_offers": ("aanbiedingen van partners", "partners' offers"),
     "reason.objected": ("bezwaar (M5)", "objection (M5)"),
     "reason.withdrawn": ("toestemming ingetrokken (M5)", "consent withdrawn (M5)"),
@@ -97,7 +97,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stop_rule.M5": ("via het CRM (M5)", "through the CRM (M5)"),
     "stop_rule.M7": ("afgemeld in de mailtool (M7)", "unsubscribed in the mail tool (M7)"),
     "stop_rule.M8": ("onthouden uit een eerdere nacht (M8)", "remembered from an earlier night (M8)"),
-    "stop_rule.M10": ("van een verwijderd contact, als versleutelde hash (M10)",
+    "stop_rule.M10": ("van een verwijderd contact, als gesleutelde hash (M10)",
                       "of a deleted contact, as a keyed hash (M10)"),
     "subject.contact": ("contacten", "contacts"),
     "subject.booking": ("boekingen", "bookings"),
@@ -162,7 +162,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "glance.held": (
         ("De verwijderlijst is vastgehouden voor uw beoordeling (G2): {reason}. Zolang hij niet "
-         "is goedgekeurd wordt er niets verwijderd. De onderdrukkings- en toestemmingslijsten zijn "
+         "is goedgekeurd, wordt er niets verwijderd. De onderdrukkings- en toestemmingslijsten zijn "
          "wel gepubliceerd: afmeldingen en bezwaren gelden gewoon."),
         ("The deletion list is held for your review (G2): {reason}. Nothing is deleted until it "
          "is approved. The suppression and eligibility lists are published: withdrawals and "
@@ -201,7 +201,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "glance.first_run": ("geen vergelijking: dit is de eerste run",
                          "no comparison: this is the first run"),
     "glance.units": (
-        ("Elk adres telt één keer per doel (nieuwsbrief, aanbiedingen eigen reizen, aanbiedingen "
+        ("Elk adres telt één keer per doel (nieuwsbrief, aanbiedingen van eigen reizen, aanbiedingen "
          "van partners) en per kanaal: zo staat elk bekend adres per doel op precies één van "
          "beide lijsten (M9)."),
         ("Each address counts once per purpose (newsletter, own offers, partners' offers) and "
@@ -245,7 +245,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
          "{max_share}"),
     ),
     "hold.norm": (
-        ("{deletions} contacten is meer dan {factor} keer het gebruikelijke aantal (mediaan "
+        ("{deletions} contacten zijn meer dan {factor} keer het gebruikelijke aantal (mediaan "
          "{median} van de laatste runs)"),
         ("{deletions} contacts is more than {factor} times the usual number (median {median} of "
          "the last runs)"),
@@ -258,12 +258,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "approval.larger_than_usual": ("groter dan gewoonlijk", "larger than usual"),
     "approval.rows": (
-        ("{rows} regels over {subjects}. Een regel is één onderwerp en één actie: een boeking kan "
+        ("{rows} rijen over {subjects}. Een rij is één onderwerp en één actie: een boeking kan "
          "twee keer voorkomen (minimaliseren R3, verwijderen R4)."),
         ("{rows} rows about {subjects}. A row is one subject and one action: a booking can be "
          "listed twice (minimise R3, delete R4)."),
     ),
-    "approval.columns": ("| onderwerp | actie | regel | regels |",
+    "approval.columns": ("| onderwerp | actie | regel | rijen |",
                          "| subject | action | rule | rows |"),
     "approval.links": (
         "[De vastgehouden lijst (csv)]({held}) · [Het privacyrapport van {day}]({report})",
@@ -370,7 +370,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "proof.review": (
         ("De nummers van deze toestemmingen (toestemmings- en klantnummer, nooit een adres) staan "
-         "in {file}, naast dit rapport en alleen leesbaar voor de eigenaar: {count} regels."),
+         "in {file}, naast dit rapport en alleen leesbaar voor de eigenaar: {count} rijen."),
         ("The ids of these grants (event and contact ids, never an address) are in {file}, beside "
          "this report and readable by its owner only: {count} rows."),
     ),
@@ -444,7 +444,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "deletions.chart": ("Aan de beurt per maand, de komende 12 maanden",
                         "Falling due per month, the next 12 months"),
     "deletions.chart.caption": (
-        ("Regels die na vandaag aan de beurt komen en die geen regel vasthoudt, naar de maand van "
+        ("Rijen die na vandaag aan de beurt komen en die geen regel vasthoudt, naar de maand van "
          "hun vervaldatum. Een contact dat nog boekingen heeft, telt pas mee als al zijn boekingen "
          "weg mogen (R6)."),
         ("Rows falling due after today that no rule keeps, by the month of their due date. A "
