@@ -133,7 +133,7 @@ def retention_nightly():
     @task
     def resolve_run_date() -> str:
         """D for every later task: the `run_date` param, else the logical date in Amsterdam."""
-        from hygiene.nightly import run_date_of
+        from hygiene.settings import run_date_of
 
         context = get_current_context()
         chosen = context["params"].get("run_date")
@@ -224,12 +224,13 @@ def retention_nightly():
 
     # Each model's task shows what the model decides (its dbt description).
     descriptions = model_descriptions(DBT_PROJECT)
+    retries = SENSOR_RETRIES[sensor_mode()]
     for task_id, model_task in rules.children.items():
         model = task_id.removeprefix("rules.").removesuffix("_run").removesuffix(".run")
         if model in descriptions:
             model_task.doc_md = descriptions[model]
         if task_id != DBT_PRODUCER:  # SENSOR_RETRIES
-            model_task.retries = SENSOR_RETRIES[sensor_mode()]
+            model_task.retries = retries
             model_task.retry_delay = SENSOR_RETRY_DELAY
 
     @task

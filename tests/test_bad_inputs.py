@@ -291,3 +291,31 @@ def test_what_the_contract_tolerates_is_published_and_reported(night, monkeypatc
         "count": 2, "first_rows": [5, 6]}
     report = (published / "privacy_report.html").read_text()
     assert "notes" in report and "2 (rijen 5, 6)" in report
+
+
+def test_a_missing_crm_export_maps_objections_through_the_previous_run_even_in_csv(night):
+    """G5 with D's CRM extract gone: a contact's objection reaches its address through the
+    previous run's contacts, also from a run published before the explain tables were Parquet."""
+    import duckdb
+
+    explain_tables = (night.output_root / D0).resolve() / "explain"
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"copy (select * from read_parquet('{explain_tables / 'contacts.parquet'}')) "
+            f"to '{explain_tables / 'contacts.csv'}' (header true)")
+    objector = next(r for r in read_rows(explain_tables / "contacts.parquet")
+                    if r["contact_id"] == NEW_OBJECTOR)
+    (explain_tables / "contacts.parquet").unlink()
+    landing = night.landing(D1)
+    (landing / "extract_manifest.json").unlink()
+    (landing / "crm_contacts.csv").unlink()
+    add_objection(landing)
+
+    with pytest.raises(NightFailed, match="failed in task verify_landing"):
+        run_night(night, D1)
+
+    suppressed = {(r["address"], r["purpose"]): r["reason"]
+                  for r in published_rows(night.output_root / D1, "suppression_list.csv")}
+    assert {p for (address, p), reason in suppressed.items()
+            if address == objector["email"] and reason == "objected"} == {
+        "newsletter", "offers", "partner_offers"}

@@ -69,7 +69,8 @@ NEEDED = {
     CRM_CONTACTS.file_name: (("contact_id",), ("email", "phone")),
     BOOKINGS.file_name: (("contact_id",), ("booker_email", "booker_phone")),
 }
-PREVIOUS_CONTACTS = Path("explain") / "contacts.parquet"
+# The previous run's contacts; a run published before the explain tables were Parquet has CSV.
+PREVIOUS_CONTACTS = (Path("explain") / "contacts.parquet", Path("explain") / "contacts.csv")
 
 
 @dataclass
@@ -168,13 +169,14 @@ def _previous_lists(connection, previous: Path | None) -> None:
     """`previous_suppressions`, `previous_eligibility` and `previous_contacts`: the previous
     published run's lists and (while it keeps them, G6) its contacts' addresses."""
     sources = {
-        "previous_suppressions": (SUPPRESSION_LIST.file, SUPPRESSION_COLUMNS),
-        "previous_eligibility": (ELIGIBILITY_LIST.file, ELIGIBILITY_COLUMNS),
-        "previous_contacts": (str(PREVIOUS_CONTACTS), "contact_id, email, phone"),
+        "previous_suppressions": ((SUPPRESSION_LIST.file,), SUPPRESSION_COLUMNS),
+        "previous_eligibility": ((ELIGIBILITY_LIST.file,), ELIGIBILITY_COLUMNS),
+        "previous_contacts": (PREVIOUS_CONTACTS, "contact_id, email, phone"),
     }
-    for table, (file, columns) in sources.items():
-        path = previous / file if previous is not None else None
-        if path is not None and path.is_file():
+    for table, (files, columns) in sources.items():
+        found = [previous / file for file in files if previous is not None]
+        path = next((candidate for candidate in found if candidate.is_file()), None)
+        if path is not None:
             reader = ("read_parquet(?)" if path.suffix == ".parquet"
                       else "read_csv(?, header = true, all_varchar = true)")
             connection.execute(

@@ -8,8 +8,6 @@ can be run and tested without Airflow.
 from __future__ import annotations
 
 import subprocess
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from hygiene import guards, landing, load, publish, state
 from hygiene.assets import published_extra
@@ -18,13 +16,6 @@ from hygiene.errors import HygieneError, PublishError
 from hygiene.exports.write import write_mail_tool_exports
 from hygiene.publish import DEGRADED, HELD, PUBLISHED, layout
 from hygiene.settings import PROJECT_ROOT
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-def run_date_of(moment: datetime) -> str:
-    """D: the date of the run's logical moment in Europe/Amsterdam (RULES.md "Terms")."""
-    return moment.astimezone(AMSTERDAM).date().isoformat()
 
 
 def verify_landing(attempt: Attempt) -> dict[str, dict]:

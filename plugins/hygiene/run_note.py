@@ -17,9 +17,7 @@ import logging
 from airflow.listeners import hookimpl
 from sqlalchemy.orm import object_session
 
-from hygiene.attempts import Attempt
-from hygiene.settings import Settings
-from hygiene.summary import night_summary
+from hygiene.settings import Settings, run_date_of
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +71,9 @@ def note_for(run, *, succeeded: bool) -> str | None:
     night's journal tells nothing (the night ended before its first step)."""
     if run.note and not run.note.startswith(OUR_NOTES):
         return None
-    from hygiene.nightly import run_date_of  # here: the scheduler loads plugins at its start
+    # here, not at the top: the scheduler loads this module with the plugins at its start
+    from hygiene.attempts import Attempt
+    from hygiene.summary import night_summary
 
     run_date = (run.conf or {}).get("run_date") or run_date_of(run.logical_date or run.run_after)
     journal = Attempt(Settings.from_env(), run_date, run.run_id).read_journal()

@@ -1,11 +1,15 @@
-"""Where a run reads and writes (CONTRACT.md "Running it"), read from the environment when asked."""
+"""Where a run reads and writes (CONTRACT.md "Running it"), read from the environment when asked,
+and which D a run is for. Cheap to import: the scheduler loads it with the plugins."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # The checkout: plugins/hygiene/settings.py → the repository root.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -42,3 +46,8 @@ class Settings:
 
 def _path(variable: str, default: Path) -> Path:
     return Path(os.environ.get(variable) or default).resolve()
+
+
+def run_date_of(moment: datetime) -> str:
+    """D: the date of the run's logical moment in Europe/Amsterdam (RULES.md "Terms")."""
+    return moment.astimezone(AMSTERDAM).date().isoformat()

@@ -39,7 +39,7 @@ import pytest
 
 from airflow_runner import BIN, DAG_ID, Folders, airflow_env
 from hygiene.generate import generate_landing
-from hygiene.nightly import run_date_of
+from hygiene.settings import run_date_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.browser]
 
