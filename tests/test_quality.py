@@ -22,8 +22,8 @@ import duckdb
 import pytest
 
 from hygiene.extracts import EXTRACTS
-from hygiene.quality import QualityGateFailed, SuiteOutcome, enforce, run_suite
-from hygiene.quality.suites import load_suite
+from hygiene.quality import QualityGateFailed, SuiteOutcome, enforce, pushdown, run_suite
+from hygiene.quality.suites import ExpectationSpec, load_suite
 from hygiene.report import write_quality_pages
 
 D = date(2025, 6, 1)
@@ -190,7 +190,10 @@ def test_good_warehouse_passes_every_suite_without_warnings(good_warehouse, tmp_
     enforce([outcome])  # does not raise
     saved = json.loads((tmp_path / f"{suite}.json").read_text())
     assert saved["success"] is True
-    assert set(saved["validations"]) == {frame.name for frame in load_suite(suite).frames}
+    frames = {frame.name for frame in load_suite(suite).frames}
+    if suite == "raw_extracts":  # row counts are judged on a batch of the table's length
+        frames |= {f"{frame}.row_count" for frame in frames}
+    assert set(saved["validations"]) == frames
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{suite}.json"]  # no GX Data Docs site
     assert stat.S_IMODE((tmp_path / f"{suite}.json").stat().st_mode) == 0o600
     json.dumps(outcome.summary())  # fit for run_manifest.json
@@ -213,24 +216,29 @@ def test_raw_suite_takes_columns_keys_and_accepted_values_from_extracts_py(good_
 # ---------- raw_extracts: each critical expectation fails on its own bad input
 
 
-@pytest.mark.parametrize(
-    "statements, frame, expectation, count",
-    [
-        pytest.param(["alter table raw.crm_contacts drop column signup_source"],
-                     "crm_contacts", "expect_column_to_exist", None, id="g1-missing-column"),
-        pytest.param(["update raw.crm_contacts set created_at = null where contact_id = 'C2'"],
-                     "crm_contacts", "expect_column_values_to_not_be_null", 1,
-                     id="g1-required-value-empty"),
-        pytest.param(["update raw.bookings set booking_id = 'B1' where booking_id = 'B2'"],
-                     "bookings", "expect_column_values_to_be_unique", 2, id="g1-duplicate-key"),
-        pytest.param(["update raw.consent_events set channel = 'fax' where event_id = 'E1'"],
-                     "consent_events", "expect_column_values_to_be_in_set", 1,
-                     id="g1-unknown-value"),
-        pytest.param(["update raw.mailtool_unsubscribes set purpose = 'all'"],
-                     "mailtool_unsubscribes", "expect_column_values_to_be_in_set", 1,
-                     id="g1-unknown-unsubscribe-purpose"),
-    ],
-)
+RAW_CASES = [
+    pytest.param(["alter table raw.crm_contacts drop column signup_source"],
+                 "crm_contacts", "expect_column_to_exist", None, id="g1-missing-column"),
+    pytest.param(["update raw.crm_contacts set created_at = null where contact_id = 'C2'"],
+                 "crm_contacts", "expect_column_values_to_not_be_null", 1,
+                 id="g1-required-value-empty"),
+    pytest.param(["update raw.bookings set booking_id = 'B1' where booking_id = 'B2'"],
+                 "bookings", "expect_column_values_to_be_unique", 2, id="g1-duplicate-key"),
+    pytest.param(["update raw.consent_events set channel = 'fax' where event_id = 'E1'"],
+                 "consent_events", "expect_column_values_to_be_in_set", 1,
+                 id="g1-unknown-value"),
+    pytest.param(["update raw.mailtool_unsubscribes set purpose = 'all'"],
+                 "mailtool_unsubscribes", "expect_column_values_to_be_in_set", 1,
+                 id="g1-unknown-unsubscribe-purpose"),
+    pytest.param([("insert into raw.consent_events select 'E' || (i + 10), 'C1', 'fax', 'offers', "
+                   "'grant', '2024-05-01 10:00+02', 'web_form', 'WF', 'v3', i + 4 "
+                   "from range(1, 8) as t(i)")],
+                 "consent_events", "expect_column_values_to_be_in_set", 7,
+                 id="g1-more-unknown-values-than-first-rows"),
+]
+
+
+@pytest.mark.parametrize("statements, frame, expectation, count", RAW_CASES)
 def test_raw_extracts_gate_names_expectation_and_count(warehouse, tmp_path, statements, frame,
                                                        expectation, count):
     outcome = run("raw_extracts", warehouse(*statements), tmp_path)
@@ -451,6 +459,48 @@ def test_missing_mart_fails_closed_naming_the_table(warehouse, tmp_path):
     message = gate_message(outcome)
     assert "not evaluated" in message and "deletion_list" in message
     assert outcome.failed_critical and all(r.error for r in outcome.failed_critical)
+
+
+# ---------- GX judges the rows DuckDB narrows to (hygiene.quality.pushdown)
+
+
+NARROWING_CASES = [
+    pytest.param(suite, case.values[0], id=case.id)
+    for suite, cases in (("raw_extracts", RAW_CASES), ("marts", MARTS_CASES))
+    for case in cases
+]
+
+
+@pytest.mark.parametrize("suite, statements", NARROWING_CASES)
+def test_gx_finds_on_the_narrowed_rows_what_it_finds_on_whole_columns(warehouse, tmp_path,
+                                                                       monkeypatch, suite,
+                                                                       statements):
+    path = warehouse(*statements)
+    narrowed = run(suite, path, tmp_path / "narrowed")
+    monkeypatch.setattr(pushdown, "can_push_down", lambda expectations: False)
+    whole = run(suite, path, tmp_path / "whole")
+    assert not narrowed.success
+    assert narrowed.results == whole.results
+
+
+def test_a_good_night_hands_gx_no_rows_only_each_tables_length(good_warehouse, tmp_path):
+    run("raw_extracts", good_warehouse, tmp_path)
+    validations = json.loads((tmp_path / "raw_extracts.json").read_text())["validations"]
+    for extract in EXTRACTS:
+        by_rows = validations[extract.name]["results"]
+        assert {r["result"].get("element_count") for r in by_rows} <= {0, None}, extract.name
+        counted = validations[f"{extract.name}.row_count"]["results"]
+        assert {r["result"]["observed_value"] for r in counted} == {FILE_ROWS[extract.file_name]}
+
+
+def test_a_floating_columns_nan_is_a_suspect_as_pandas_counts_it_missing():
+    expectation = ExpectationSpec("expect_column_values_to_not_be_null", {"column": "x"}, {})
+    with duckdb.connect() as db:
+        db.execute("create table t (x double, n int); "
+                   "insert into t values (1.5, 1), ('nan', 2), (null, 3)")
+        predicate = pushdown.suspect_predicate([expectation], "t", {"x": "DOUBLE"})
+        found = db.execute(f"select n from t where {predicate.sql} order by n").fetchall()
+    assert found == [(2,), (3,)]
 
 
 # ---------- no personal data in results, messages or logs

@@ -11,7 +11,7 @@ with known_addresses as (select * from {{ ref('int_known_addresses') }}),
 
 address_consent as (select * from {{ ref('int_address_consent') }}),
 
-soft_opt_in_sources as (select * from {{ ref('int_soft_opt_in_sources') }}),
+soft_opt_in_bookings as (select * from {{ ref('int_soft_opt_in_bookings') }}),
 
 purposes as (
     select unnest({{ sql_string_list(marketing_purposes()) }}) as purpose
@@ -34,10 +34,9 @@ soft_opt_ins as (
         purpose,
         booking_id,
         confirmed_on,
-    from soft_opt_in_sources
-    where is_soft_opt_in
-        -- M2: never partner_offers, whatever an upstream model says
-        and purpose in {{ sql_string_tuple(soft_opt_in_purposes()) }}
+    from soft_opt_in_bookings
+    -- M2: never partner_offers, whatever an upstream model says
+    where purpose in {{ sql_string_tuple(soft_opt_in_purposes()) }}
     qualify
         row_number() over (
             partition by channel, address, purpose

@@ -3,17 +3,21 @@
 GX's SQL datasource fails on DuckDB, so GX sees pandas frames. They are read over Arrow from
 a read-only connection, and a table frame holds only the columns its expectations name: at a
 million contacts that keeps names, addresses and phone numbers out of memory unless a check
-needs them.
+needs them. Where DuckDB can narrow the rows (hygiene.quality.pushdown), a table frame is two
+batches: the rows that could break a row-level expectation, and the table's length for its row
+counts; nothing then holds a whole column in Python.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hygiene.quality.suites import FrameSpec
+from hygiene.quality import pushdown
+from hygiene.quality.suites import ExpectationSpec, FrameSpec
 
 if TYPE_CHECKING:  # imported where used: the package stays cheap to import for DAG parsing
     import duckdb
@@ -42,62 +46,118 @@ def read_only_warehouse(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         connection.close()
 
 
-def read_frame(
-    connection: duckdb.DuckDBPyConnection, frame: FrameSpec, values: Mapping[str, Any]
-) -> pd.DataFrame | None:
-    """The frame's rows, or None for an optional table that is absent (nothing to check)."""
+@dataclass(frozen=True)
+class Batch:
+    """Data GX validates with some of a frame's expectations, as GX suite `<suite>.<name>`."""
+
+    name: str
+    expectations: tuple[ExpectationSpec, ...]
+    data: pd.DataFrame
+
+
+def read_batches(
+    connection: duckdb.DuckDBPyConnection,
+    frame: FrameSpec,
+    expectations: Sequence[ExpectationSpec],
+    values: Mapping[str, Any],
+) -> list[Batch] | None:
+    """The batches that validate `expectations` on `frame`, or None for an optional table that
+    is absent (nothing to check)."""
+    expectations = tuple(expectations)
     if frame.sql is not None:
-        return _query_frame(connection, frame, values)
+        return [Batch(frame.name, expectations, _query_frame(connection, frame, values))]
     assert frame.table is not None, f"frame {frame.name} names neither table nor sql"
-    return _table_frame(connection, frame)
-
-
-def _table_frame(connection: duckdb.DuckDBPyConnection, frame: FrameSpec) -> pd.DataFrame | None:
-    import pandas as pd
-
-    schema, table = frame.table.split(".", 1)
-    existing = _existing_columns(connection, schema, table)
-    if existing is None:
+    column_types = _column_types(connection, *_parts(frame))
+    if column_types is None:
         if frame.optional:
             return None
         raise FrameUnavailable(f"table {frame.table} does not exist")
-    wanted = [column for column in frame.columns() if column in existing]
+    if not pushdown.can_push_down(expectations):
+        return [Batch(frame.name, expectations, _whole_columns(connection, frame, column_types))]
+    by_rows = tuple(e for e in expectations if e.type in pushdown.TABLE_LEVEL)
+    by_columns = tuple(e for e in expectations if e.type not in pushdown.TABLE_LEVEL)
+    batches = [Batch(frame.name, by_columns, _suspect_rows(connection, frame, by_columns,
+                                                           column_types))] if by_columns else []
+    if by_rows:
+        batches.append(Batch(f"{frame.name}.row_count", by_rows, _length_only(connection, frame)))
+    return batches
+
+
+def _whole_columns(
+    connection: duckdb.DuckDBPyConnection, frame: FrameSpec, column_types: Mapping[str, str]
+) -> pd.DataFrame:
+    wanted = [column for column in frame.columns() if column in column_types]
     if not wanted:
-        (rows,) = connection.execute(f"select count(*) from {_quoted(schema, table)}").fetchone()
-        return pd.DataFrame(index=pd.RangeIndex(rows))
+        return _length_only(connection, frame)
     columns = ", ".join(_quoted(column) for column in wanted)
-    return _to_pandas(connection.sql(f"select {columns} from {_quoted(schema, table)}"))
+    return _frame(connection, f"select {columns} from {_quoted(*_parts(frame))}", {})
+
+
+def _suspect_rows(
+    connection: duckdb.DuckDBPyConnection,
+    frame: FrameSpec,
+    expectations: Sequence[ExpectationSpec],
+    column_types: Mapping[str, str],
+) -> pd.DataFrame:
+    """The checked columns of the rows that could break one of `expectations`, in file order."""
+    import pandas as pd
+
+    wanted = [column for column in frame.columns() if column in column_types]
+    if not wanted:
+        return pd.DataFrame()  # every column checked is missing: GX fails them by name
+    table = _quoted(*_parts(frame))
+    predicate = pushdown.suspect_predicate(expectations, table, column_types)
+    columns = ", ".join(_quoted(column) for column in wanted)
+    order = " order by source_row" if "source_row" in wanted else ""
+    return _frame(connection, f"select {columns} from {table} where {predicate.sql}{order}",
+                  predicate.parameters)
+
+
+def _length_only(connection: duckdb.DuckDBPyConnection, frame: FrameSpec) -> pd.DataFrame:
+    """A frame of the table's length and no columns: a row count without the rows."""
+    import pandas as pd
+
+    (rows,) = connection.execute(f"select count(*) from {_quoted(*_parts(frame))}").fetchone()
+    return pd.DataFrame(index=pd.RangeIndex(rows))
+
+
+def _parts(frame: FrameSpec) -> list[str]:
+    assert frame.table is not None
+    return frame.table.split(".", 1)
 
 
 def _query_frame(
     connection: duckdb.DuckDBPyConnection, frame: FrameSpec, values: Mapping[str, Any]
 ) -> pd.DataFrame:
+    parameters = {name: values[name] for name in frame.sql_parameter_names()}
+    return _frame(connection, frame.sql, parameters)
+
+
+def _column_types(
+    connection: duckdb.DuckDBPyConnection, schema: str, table: str
+) -> dict[str, str] | None:
+    """Each column's DuckDB type, or None if the table does not exist."""
+    rows = connection.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchall()
+    return dict(rows) or None
+
+
+def _frame(
+    connection: duckdb.DuckDBPyConnection, sql: str, parameters: Mapping[str, Any]
+) -> pd.DataFrame:
     import duckdb
 
-    parameters = {name: values[name] for name in frame.sql_parameter_names()}
     try:
-        return _to_pandas(connection.sql(frame.sql, params=parameters or None))
+        return connection.sql(sql, params=dict(parameters) or None).to_arrow_table().to_pandas()
     except (duckdb.CatalogException, duckdb.BinderException) as error:
         # These name a missing table or column, never a value: safe to repeat.
         raise FrameUnavailable(f"{type(error).__name__}: {_first_line(error)}") from None
     except duckdb.Error as error:
         # Conversion errors can quote a value from the data: name the error type only.
         raise FrameUnavailable(f"{type(error).__name__} while running the query") from None
-
-
-def _existing_columns(
-    connection: duckdb.DuckDBPyConnection, schema: str, table: str
-) -> set[str] | None:
-    rows = connection.execute(
-        "select column_name from information_schema.columns "
-        "where table_schema = ? and table_name = ?",
-        [schema, table],
-    ).fetchall()
-    return {name for (name,) in rows} or None
-
-
-def _to_pandas(relation: duckdb.DuckDBPyRelation) -> pd.DataFrame:
-    return relation.to_arrow_table().to_pandas()
 
 
 def _quoted(*parts: str) -> str:

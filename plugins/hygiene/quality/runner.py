@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from hygiene.publish.layout import OWNER_ONLY_DIR, OWNER_ONLY_FILE
-from hygiene.quality.frames import FrameUnavailable, read_frame, read_only_warehouse
+from hygiene.quality.frames import FrameUnavailable, read_batches, read_only_warehouse
 from hygiene.quality.outcome import CheckResult, SkippedCheck, SuiteOutcome
 from hygiene.quality.suites import ExpectationSpec, FrameSpec, load_suite
-from hygiene.quality.validation import RESULT_FORMAT, new_context, validate_frame
+from hygiene.quality.validation import RESULT_FORMAT, new_context, validate_batch
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -100,19 +100,24 @@ def _check_frame(
     if not applicable:
         return
     started = time.perf_counter()
+    filled = [e.with_parameters(values) for e in applicable]
     try:
-        data = read_frame(connection, frame, values)
+        batches = read_batches(connection, frame, filled, values)
     except FrameUnavailable as error:
         found.checks += [_not_evaluated(suite, frame, e, str(error)) for e in applicable]
         return
-    if data is None:
+    if batches is None:
         rules = ", ".join(sorted({e.rule for e in frame.expectations}))
         found.skipped.append(SkippedCheck(suite, frame.name, rules, None, None, (), frame.file_name))
         return
-    filled = [e.with_parameters(values) for e in applicable]
-    validation = validate_frame(context, suite, frame, filled, data, values["run_date"].isoformat())
-    found.checks += [_with_hint(check, values) for check in validation.checks]
-    found.validations[frame.name] = validation.result_json
+    checked: list[tuple[ExpectationSpec, CheckResult]] = []
+    for batch in batches:
+        validation = validate_batch(context, suite, frame, batch, values["run_date"].isoformat())
+        checked += zip(batch.expectations, validation.checks, strict=True)
+        found.validations[batch.name] = validation.result_json
+    # In the order of the suite file, whichever batch judged them.
+    checked.sort(key=lambda pair: filled.index(pair[0]))
+    found.checks += [_with_hint(check, values) for _, check in checked]
     found.timings[frame.name] = round(time.perf_counter() - started, 3)
 
 

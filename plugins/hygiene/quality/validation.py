@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -25,6 +25,8 @@ from hygiene.quality.suites import ExpectationSpec, FrameSpec
 if TYPE_CHECKING:
     import pandas as pd
 
+    from hygiene.quality.frames import Batch
+
 # Counts only: BASIC gives unexpected_count; a partial_unexpected_count of 0 keeps the sample of
 # failing values empty, and unexpected rows are never asked for.
 RESULT_FORMAT: dict[str, Any] = {
@@ -33,9 +35,9 @@ RESULT_FORMAT: dict[str, Any] = {
     "include_unexpected_rows": False,
     "exclude_unexpected_values": True,
 }
-# A raw extract's frame carries each row's number in its file (`source_row`, written by the
-# loader): SUMMARY with that index column and values excluded yields the numbers of the rows that
-# broke an expectation, and nothing else of them, so a message can say where to look.
+# A raw extract's rows carry their number in the file (`source_row`, written by the loader):
+# SUMMARY with that index column and values excluded yields the numbers of the rows that broke an
+# expectation, and nothing else of them, so a message can say where to look.
 ROW_NUMBER_COLUMN = "source_row"
 FIRST_ROWS = 5
 ROW_NUMBER_FORMAT: dict[str, Any] = {
@@ -46,8 +48,9 @@ ROW_NUMBER_FORMAT: dict[str, Any] = {
 }
 
 
-def result_format_for(frame: FrameSpec) -> dict[str, Any]:
-    return ROW_NUMBER_FORMAT if frame.file_name else RESULT_FORMAT
+def result_format_for(data: pd.DataFrame) -> dict[str, Any]:
+    return ROW_NUMBER_FORMAT if ROW_NUMBER_COLUMN in data.columns else RESULT_FORMAT
+
 # Keys under which GX can put values from the data; removed from every result we write.
 VALUE_BEARING_KEYS = frozenset({
     "partial_unexpected_list", "partial_unexpected_counts", "partial_unexpected_index_list",
@@ -107,24 +110,21 @@ def new_context() -> Any:
 
 
 @dataclass(frozen=True)
-class FrameValidation:
-    checks: tuple[CheckResult, ...]
+class BatchValidation:
+    checks: tuple[CheckResult, ...]  # one per expectation of the batch, in its order
     result_json: dict[str, Any]  # the GX validation result, scrubbed of values
 
 
-def validate_frame(
-    context: Any,
-    suite: str,
-    frame: FrameSpec,
-    expectations: Sequence[ExpectationSpec],
-    data: pd.DataFrame,
-    run_name: str,
-) -> FrameValidation:
-    """Validate one frame with its (parameter-filled) expectations as GX suite `suite.frame`."""
+def validate_batch(
+    context: Any, suite: str, frame: FrameSpec, batch: Batch, run_name: str
+) -> BatchValidation:
+    """Validate one batch of a frame with its (parameter-filled) expectations as GX suite
+    `suite.batch`."""
     gx = import_gx()
     from great_expectations.core.run_identifier import RunIdentifier
 
-    name = f"{suite}.{frame.name}"
+    name = f"{suite}.{batch.name}"
+    expectations = batch.expectations
     gx_suite = context.suites.add(
         gx.ExpectationSuite(
             name=name,
@@ -132,18 +132,18 @@ def validate_frame(
             meta={"frame": frame.name, "meaning": frame.meaning},
         )
     )
-    batch = _datasource(context, suite).add_dataframe_asset(name=frame.name)
+    asset = _datasource(context, suite).add_dataframe_asset(name=batch.name)
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(
-            name=name, data=batch.add_batch_definition_whole_dataframe("whole_frame"),
+            name=name, data=asset.add_batch_definition_whole_dataframe("whole_frame"),
             suite=gx_suite,
         )
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = definition.run(
-            batch_parameters={"dataframe": data},
-            result_format=result_format_for(frame),
+            batch_parameters={"dataframe": batch.data},
+            result_format=result_format_for(batch.data),
             # An explicit run_time: GX would otherwise read a date-like run_name as the time.
             run_id=RunIdentifier(run_name=run_name, run_time=datetime.now(UTC)),
         )
@@ -154,7 +154,7 @@ def validate_frame(
         to_check_result(suite, frame, expectations[position[r.expectation_config.id]], r)
         for r in in_file_order
     )
-    return FrameValidation(checks=checks, result_json=scrubbed(result.to_json_dict()))
+    return BatchValidation(checks=checks, result_json=scrubbed(result.to_json_dict()))
 
 
 def _gx_expectation(spec: ExpectationSpec) -> Any:
