@@ -11,7 +11,9 @@ For each size N (contacts; about 2 N bookings and 3 N consent events), in a scra
    order, dbt as the subprocess Cosmos runs), with rows per second per step;
 4. **`make run` itself** (`hygiene run`: `airflow dags test`, Airflow included) on the same
    extracts, wall time and peak RSS of the whole run;
-5. the published night's size against the extracts', and `explain` of one address.
+5. the published night's size against the extracts', and `explain` of one address;
+6. the share of CPU time the hypervisor stole meanwhile (/proc/stat): on a shared virtual
+   machine it says how far one run's times compare with another's.
 
 It prints the tables and writes them to `--out` between the markers of its generated part, so
 that the hand-written before/after table above them stays. A measurement, not a test.
@@ -60,6 +62,7 @@ class Size:
     published_files: dict = field(default_factory=dict)
     explain_seconds: float | None = None
     slowest_nodes: list = field(default_factory=list)
+    cpu_steal: float | None = None  # share of CPU time the hypervisor gave to others meanwhile
 
     @property
     def failed_step(self) -> str | None:
@@ -142,8 +145,27 @@ def explain_one(output_root: Path) -> float | None:
     return time.perf_counter() - started
 
 
+def cpu_times() -> tuple[int, int] | None:
+    """(steal, total) jiffies of all CPUs since boot, from /proc/stat (Linux); None elsewhere."""
+    try:
+        fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    # user nice system idle iowait irq softirq steal (guest time is counted in user already)
+    return fields[7], sum(fields[:8])
+
+
+def steal_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """On a shared virtual machine the same code runs slower while the host is busy: the share of
+    CPU time stolen while a size ran says how far its times can be compared with another run's."""
+    if before is None or after is None or after[1] == before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
 def measure(contacts: int, scratch: Path) -> Size:
     size = Size(contacts)
+    cpu_before = cpu_times()
     landing = scratch / "landing" / RUN_DATE.isoformat()
     started = time.perf_counter()
     generated = generate_landing(landing, RUN_DATE, contacts)
@@ -170,8 +192,9 @@ def measure(contacts: int, scratch: Path) -> Size:
         # `make run` runs the same steps: it would fail there too, after as long again
         print(f"the data work failed in {size.failed_step}: `make run` is not tried", flush=True)
         size.run_ok = False
-        return size
-    size.run_seconds, size.run_peak_rss, size.run_ok = make_run(scratch, RUN_DATE.isoformat())
+    else:
+        size.run_seconds, size.run_peak_rss, size.run_ok = make_run(scratch, RUN_DATE.isoformat())
+    size.cpu_steal = steal_share(cpu_before, cpu_times())
     return size
 
 
@@ -184,8 +207,8 @@ def machine() -> str:
 def tables(sizes: list[Size]) -> str:
     lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {machine()}.", "",
              ("| contacts | extracts | `make run` | peak RSS | data work | I/O floor | × floor "
-             "| published / extracts | `explain` |"),
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| published / extracts | `explain` | CPU steal |"),
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in sizes:
         lines.append(
             f"| {s.contacts:,} | {s.extract_rows:,} rows, {s.extract_bytes / 1e6:,.0f} MB "
@@ -195,7 +218,8 @@ def tables(sizes: list[Size]) -> str:
             f"{f' (FAILED in {s.failed_step})' if s.failed_step else ''} "
             f"| {s.floor_seconds:,.1f} s | {s.data_work_seconds / max(s.floor_seconds, 0.01):.1f} "
             f"| {s.published_bytes / max(s.extract_bytes, 1):.2f}× ({s.published_bytes / 1e6:,.0f} MB) "
-            f"| {s.explain_seconds if s.explain_seconds is None else f'{s.explain_seconds:.2f} s'} |")
+            f"| {s.explain_seconds if s.explain_seconds is None else f'{s.explain_seconds:.2f} s'} "
+            f"| {'' if s.cpu_steal is None else f'{s.cpu_steal:.0%}'} |")
     for s in sizes:
         lines += ["", f"### {s.contacts:,} contacts, step by step (data work, no Airflow)", "",
                   "| step | wall s | rows | rows/s | peak RSS | note |", "|---|---:|---:|---:|---:|---|"]

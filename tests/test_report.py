@@ -118,6 +118,20 @@ def test_numbers_and_dates_are_written_as_each_language_writes_them():
         "7 jaar", "1 maand", "30 days")
 
 
+def test_one_thing_is_counted_in_the_singular():
+    dutch, english = Words("nl"), Words("en")
+    assert dutch.counted("todo.unproven", 1).startswith("1 toestemming heeft geen bewijs (M4)")
+    assert dutch.counted("todo.unproven", 1234).startswith(
+        "1.234 toestemmingen hebben geen bewijs (M4)")
+    assert english.counted("todo.overdue", 1).startswith("1 deletion is overdue (G3)")
+    assert dutch.counted("todo.quality", 2).startswith("2 bevindingen bij de datakwaliteit")
+    for key in (key[: -len(".one")] for key in MESSAGES if key.startswith("todo.")
+                and key.endswith(".one")):
+        for words in (dutch, english):
+            assert words.counted(key, 1) == words(f"{key}.one")
+            assert words.counted(key, 3).startswith("3 "), key
+
+
 def test_the_report_is_dutch_unless_hygiene_language_says_english():
     assert current_language({}) == "nl"
     assert current_language({"HYGIENE_LANGUAGE": "EN"}) == "en"

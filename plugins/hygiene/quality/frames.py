@@ -74,12 +74,15 @@ def read_batches(
         raise FrameUnavailable(f"table {frame.table} does not exist")
     if not pushdown.can_push_down(expectations):
         return [Batch(frame.name, expectations, _whole_columns(connection, frame, column_types))]
-    by_rows = tuple(e for e in expectations if e.type in pushdown.TABLE_LEVEL)
-    by_columns = tuple(e for e in expectations if e.type not in pushdown.TABLE_LEVEL)
-    batches = [Batch(frame.name, by_columns, _suspect_rows(connection, frame, by_columns,
-                                                           column_types))] if by_columns else []
-    if by_rows:
-        batches.append(Batch(f"{frame.name}.row_count", by_rows, _length_only(connection, frame)))
+    on_row_count = tuple(e for e in expectations if e.type in pushdown.TABLE_LEVEL)
+    on_rows = tuple(e for e in expectations if e.type not in pushdown.TABLE_LEVEL)
+    batches = []
+    if on_rows:
+        suspects = _suspect_rows(connection, frame, on_rows, column_types)
+        batches.append(Batch(frame.name, on_rows, suspects))
+    if on_row_count:
+        length = _length_only(connection, frame)
+        batches.append(Batch(f"{frame.name}.row_count", on_row_count, length))
     return batches
 
 

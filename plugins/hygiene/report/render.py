@@ -163,13 +163,13 @@ def todo(facts: dict, state: str, words: Words) -> list[str]:
     overdue = sum(row["subjects"] for row in facts["deletions"]["overdue"]
                   if row["status"] == "overdue")
     if overdue:
-        items.append(words("todo.overdue", count=words.number(overdue)))
+        items.append(words.counted("todo.overdue", overdue))
     if facts["proof"]["unproven"]:
-        items.append(words("todo.unproven", count=words.number(facts["proof"]["unproven"])))
+        items.append(words.counted("todo.unproven", facts["proof"]["unproven"]))
     findings = sum(suite.get("failed_critical", 0) + suite.get("warnings", 0)
                    for suite in facts["quality"]["suites"])
     if findings:
-        items.append(words("todo.quality", count=words.number(findings)))
+        items.append(words.counted("todo.quality", findings))
     if any(item.get("extra_columns") for item in facts["quality"]["extracts"].values()):
         items.append(words("todo.extra_columns"))
     return items or [words("todo.nothing")]

@@ -222,15 +222,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         ("{count} deletions are overdue (G3): ask the CRM and booking-system owners why they "
          "were not carried out yet."),
     ),
+    "todo.overdue.one": (
+        ("1 verwijdering is achterstallig (G3): vraag de beheerders van CRM en boekingssysteem "
+         "waarom die nog niet is uitgevoerd."),
+        ("1 deletion is overdue (G3): ask the CRM and booking-system owners why it was not "
+         "carried out yet."),
+    ),
     "todo.unproven": (
         ("{count} toestemmingen hebben geen bewijs (M4): laat het bewijs aanvullen of vraag "
          "opnieuw toestemming (zie Bewijs van toestemming)."),
         ("{count} grants have no proof (M4): have the proof added or ask for consent again "
          "(see Proof of consent)."),
     ),
+    "todo.unproven.one": (
+        ("1 toestemming heeft geen bewijs (M4): laat het bewijs aanvullen of vraag opnieuw "
+         "toestemming (zie Bewijs van toestemming)."),
+        ("1 grant has no proof (M4): have the proof added or ask for consent again (see Proof "
+         "of consent)."),
+    ),
     "todo.quality": (
         "{count} bevindingen bij de datakwaliteit: zie Datakwaliteit.",
         "{count} data-quality findings: see Data quality.",
+    ),
+    "todo.quality.one": (
+        "1 bevinding bij de datakwaliteit: zie Datakwaliteit.",
+        "1 data-quality finding: see Data quality.",
     ),
     "todo.extra_columns": (
         ("Een export bevat kolommen die niet in het contract staan: vraag de bron ze weg te "
@@ -943,6 +959,13 @@ class Words:
         """A code in words (`reason`, `no_basis` → "geen grondslag (M9)"); a code the catalogue
         does not know yet is shown as it is, so that a new code never breaks a night."""
         return self.maybe(f"{kind}.{value}", str(value))
+
+    def counted(self, key: str, count: int, **values: object) -> str:
+        """The message `key` about `count` things: `key.one` where the catalogue has it and the
+        count is 1 (Dutch and English alike say "1 toestemming", never "1 toestemmingen")."""
+        if count == 1 and f"{key}.one" in MESSAGES:
+            return self(f"{key}.one", **values)
+        return self(key, count=self.number(count), **values)
 
     def maybe(self, key: str, default: str, **values: object) -> str:
         """The message `key` where the catalogue has it (a code or a policy setting of data that
