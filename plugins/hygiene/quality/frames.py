@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hygiene.quality import pushdown
+from hygiene.quality.pushdown import quoted
 from hygiene.quality.suites import ExpectationSpec, FrameSpec
 
 if TYPE_CHECKING:  # imported where used: the package stays cheap to import for DAG parsing
@@ -67,66 +68,61 @@ def read_batches(
     if frame.sql is not None:
         return [Batch(frame.name, expectations, _query_frame(connection, frame, values))]
     assert frame.table is not None, f"frame {frame.name} names neither table nor sql"
-    column_types = _column_types(connection, *_parts(frame))
+    schema, name = frame.table.split(".", 1)
+    column_types = _column_types(connection, schema, name)
     if column_types is None:
         if frame.optional:
             return None
         raise FrameUnavailable(f"table {frame.table} does not exist")
+    table = quoted(schema, name)
+    checked = [column for column in frame.columns() if column in column_types]
     if not pushdown.can_push_down(expectations):
-        return [Batch(frame.name, expectations, _whole_columns(connection, frame, column_types))]
+        return [Batch(frame.name, expectations, _whole_columns(connection, table, checked))]
     on_row_count = tuple(e for e in expectations if e.type in pushdown.TABLE_LEVEL)
     on_rows = tuple(e for e in expectations if e.type not in pushdown.TABLE_LEVEL)
     batches = []
     if on_rows:
-        suspects = _suspect_rows(connection, frame, on_rows, column_types)
-        batches.append(Batch(frame.name, on_rows, suspects))
+        predicate = pushdown.suspect_predicate(on_rows, table, column_types)
+        batches.append(Batch(frame.name, on_rows,
+                             _suspect_rows(connection, table, checked, predicate)))
     if on_row_count:
-        length = _length_only(connection, frame)
-        batches.append(Batch(f"{frame.name}.row_count", on_row_count, length))
+        batches.append(Batch(f"{frame.name}.row_count", on_row_count,
+                             _length_only(connection, table)))
     return batches
 
 
 def _whole_columns(
-    connection: duckdb.DuckDBPyConnection, frame: FrameSpec, column_types: Mapping[str, str]
+    connection: duckdb.DuckDBPyConnection, table: str, checked: Sequence[str]
 ) -> pd.DataFrame:
-    wanted = [column for column in frame.columns() if column in column_types]
-    if not wanted:
-        return _length_only(connection, frame)
-    columns = ", ".join(_quoted(column) for column in wanted)
-    return _frame(connection, f"select {columns} from {_quoted(*_parts(frame))}", {})
+    if not checked:
+        return _length_only(connection, table)
+    columns = ", ".join(quoted(column) for column in checked)
+    return _frame(connection, f"select {columns} from {table}", {})
 
 
 def _suspect_rows(
     connection: duckdb.DuckDBPyConnection,
-    frame: FrameSpec,
-    expectations: Sequence[ExpectationSpec],
-    column_types: Mapping[str, str],
+    table: str,
+    checked: Sequence[str],
+    predicate: pushdown.Predicate,
 ) -> pd.DataFrame:
-    """The checked columns of the rows that could break one of `expectations`, in file order."""
+    """The checked columns of the rows the predicate selects, in file order."""
     import pandas as pd
 
-    wanted = [column for column in frame.columns() if column in column_types]
-    if not wanted:
+    if not checked:
         return pd.DataFrame()  # every column checked is missing: GX fails them by name
-    table = _quoted(*_parts(frame))
-    predicate = pushdown.suspect_predicate(expectations, table, column_types)
-    columns = ", ".join(_quoted(column) for column in wanted)
-    order = " order by source_row" if "source_row" in wanted else ""
+    columns = ", ".join(quoted(column) for column in checked)
+    order = " order by source_row" if "source_row" in checked else ""
     return _frame(connection, f"select {columns} from {table} where {predicate.sql}{order}",
                   predicate.parameters)
 
 
-def _length_only(connection: duckdb.DuckDBPyConnection, frame: FrameSpec) -> pd.DataFrame:
+def _length_only(connection: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
     """A frame of the table's length and no columns: a row count without the rows."""
     import pandas as pd
 
-    (rows,) = connection.execute(f"select count(*) from {_quoted(*_parts(frame))}").fetchone()
+    (rows,) = connection.execute(f"select count(*) from {table}").fetchone()
     return pd.DataFrame(index=pd.RangeIndex(rows))
-
-
-def _parts(frame: FrameSpec) -> list[str]:
-    assert frame.table is not None
-    return frame.table.split(".", 1)
 
 
 def _query_frame(
@@ -161,10 +157,6 @@ def _frame(
     except duckdb.Error as error:
         # Conversion errors can quote a value from the data: name the error type only.
         raise FrameUnavailable(f"{type(error).__name__} while running the query") from None
-
-
-def _quoted(*parts: str) -> str:
-    return ".".join('"' + part.replace('"', '""') + '"' for part in parts)
 
 
 def _first_line(error: Exception) -> str:

@@ -53,7 +53,7 @@ def suspect_predicate(
         if expectation.type not in ROW_LEVEL or column not in column_types:
             continue
         parameter = f"p{index}"
-        parts.append(_could_break(expectation, _quoted(column), column_types[column], table,
+        parts.append(_could_break(expectation, quoted(column), column_types[column], table,
                                   parameter))
         if "value_set" in expectation.kwargs:
             parameters[parameter] = list(expectation.kwargs["value_set"])
@@ -86,5 +86,6 @@ def _could_break(
     raise ValueError(f"{expectation.type} is not a row-level expectation")
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+def quoted(*parts: str) -> str:
+    """A DuckDB identifier, dotted parts each quoted (`"raw"."crm_contacts"`)."""
+    return ".".join('"' + part.replace('"', '""') + '"' for part in parts)
