@@ -27,13 +27,9 @@ address_purposes as (
     cross join purposes
 ),
 
+-- the earliest qualifying booking of each channel × address × purpose
 soft_opt_ins as (
-    select
-        channel,
-        address,
-        purpose,
-        booking_id,
-        confirmed_on,
+    select *
     from soft_opt_in_bookings
     -- M2: never partner_offers, whatever an upstream model says
     where purpose in {{ sql_string_tuple(soft_opt_in_purposes()) }}
