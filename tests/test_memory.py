@@ -1,14 +1,16 @@
-"""Every DuckDB of a night has a memory limit (hygiene.memory): the task process's connections
-and dbt's, so that the two together fit the machine and a large night spills instead of being
-killed."""
+"""Every DuckDB of a night has the same settings (hygiene.duckdb_settings): a memory limit
+(hygiene.memory), in the task process's connections and dbt's, so that the two together fit the
+machine and a large night spills instead of being killed; and how the tables it writes are stored."""
 
 from __future__ import annotations
 
 import os
 
 import duckdb
+import pytest
 
 from hygiene.dbt_udfs import Plugin
+from hygiene.duckdb_settings import COMPRESSION_VARIABLE, compression
 from hygiene.load import connect
 from hygiene.memory import MEMORY_VARIABLE, duckdb_memory_limit
 from hygiene.quality.frames import read_only_warehouse
@@ -30,14 +32,51 @@ def test_the_default_is_thirty_percent_of_the_machine(monkeypatch):
     assert duckdb_memory_limit({MEMORY_VARIABLE: ""}) == duckdb_memory_limit({})
 
 
-def test_the_nights_connections_and_dbts_get_the_limit(tmp_path, monkeypatch):
+def test_the_nights_connections_and_dbts_get_the_same_settings(tmp_path, monkeypatch):
+    # neither is DuckDB's default (80% of the machine; compression `auto`)
     monkeypatch.setenv(MEMORY_VARIABLE, "3GiB")
-    expected = 3 * 2**30  # not DuckDB's default: 80% of the machine
+    monkeypatch.setenv(COMPRESSION_VARIABLE, "none")
+    limit = 3 * 2**30
     warehouse = tmp_path / "warehouse.duckdb"
     with connect(warehouse) as connection:
-        assert abs(limit_of(connection) - expected) < 0.01 * expected
+        assert_night_settings(connection, limit)
     with read_only_warehouse(warehouse) as connection:
-        assert abs(limit_of(connection) - expected) < 0.01 * expected
+        assert_night_settings(connection, limit)
     with duckdb.connect(str(tmp_path / "dbt.duckdb")) as connection:
         Plugin("hygiene", {}).configure_connection(connection)
-        assert abs(limit_of(connection) - expected) < 0.01 * expected
+        assert_night_settings(connection, limit)
+
+
+def test_the_tables_a_night_writes_are_compressed_unless_asked_not_to(tmp_path, monkeypatch):
+    """hygiene.duckdb_settings: DuckDB's compression by default (dictionary/FSST for text,
+    bit-packing for numbers); `none` stores them as they are, for a faster night."""
+    assert "Uncompressed" not in stored_as(tmp_path / "default.duckdb")
+    monkeypatch.setenv(COMPRESSION_VARIABLE, "none")
+    assert stored_as(tmp_path / "none.duckdb") == {"Uncompressed", "Constant"}
+
+
+def test_an_unknown_compression_stops_the_night_with_what_to_set():
+    assert compression({COMPRESSION_VARIABLE: " None "}) == "none"
+    assert compression({}) == "auto"
+    expected = "HYGIENE_DUCKDB_COMPRESSION='zstd': expected one of auto, none"
+    with pytest.raises(ValueError, match=expected):
+        compression({COMPRESSION_VARIABLE: "zstd"})
+
+
+def stored_as(warehouse) -> set[str]:
+    """How DuckDB stored a sample table written through the night's connection."""
+    with connect(warehouse) as connection:
+        connection.execute(
+            "create table sample as select (range % 7)::varchar as code, range as number "
+            "from range(300000)"
+        )
+        connection.execute("checkpoint")
+        return {method for (method,) in connection.execute(
+            "select distinct compression from pragma_storage_info('sample')").fetchall()}
+
+
+def assert_night_settings(connection, limit: int) -> None:
+    assert abs(limit_of(connection) - limit) < 0.01 * limit
+    (compression,) = connection.execute(
+        "select value from duckdb_settings() where name = 'force_compression'").fetchone()
+    assert compression == "uncompressed"

@@ -1,5 +1,6 @@
 """SQL functions the dbt project needs and DuckDB lacks, registered through a dbt-duckdb plugin,
-which also gives dbt's DuckDB the night's memory limit (hygiene.memory).
+which also gives dbt's DuckDB the night's settings (hygiene.duckdb_settings: its memory limit,
+no compression).
 
 `hmac_sha256(varchar) -> varchar` is the keyed hash of RULES.md M10 (hygiene.keyed_hash), a
 connection's own macro: registered on dbt's connection and on every cursor dbt opens from it
@@ -22,8 +23,8 @@ from typing import Any
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 
+from hygiene import duckdb_settings
 from hygiene.keyed_hash import register_hmac
-from hygiene.memory import limit_memory
 
 
 class Plugin(BasePlugin):
@@ -34,7 +35,7 @@ class Plugin(BasePlugin):
 
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
         register_hmac(conn)
-        limit_memory(conn)  # dbt's DuckDB beside the task process's (hygiene.memory)
+        duckdb_settings.configure(conn)  # as the task process's connections are
 
     def configure_cursor(self, cursor: DuckDBPyConnection) -> None:
         register_hmac(cursor)

@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 
 from hygiene.csv_text import extract_encoding, read_header, readable_utf8
+from hygiene.duckdb_settings import configure
 from hygiene.errors import ExtractError
 from hygiene.extracts import EXTRACTS, Column, Extract, Kind
-from hygiene.memory import limit_memory
 from hygiene.sql_macros import normalize_sql
 
 TRUE_SPELLINGS = ("true", "1", "yes", "ja")
@@ -86,7 +86,7 @@ class LoadedExtract:
 def connect(warehouse: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect(str(warehouse), read_only=read_only)
     connection.execute("set TimeZone = 'Europe/Amsterdam'")
-    limit_memory(connection)
+    configure(connection)
     return connection
 
 

@@ -33,14 +33,14 @@ class FrameUnavailable(Exception):
 def read_only_warehouse(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     import duckdb
 
-    from hygiene.memory import limit_memory
+    from hygiene.duckdb_settings import configure
 
     if not warehouse.exists():
         raise FileNotFoundError(
             f"Warehouse {warehouse} does not exist: run the load (and dbt) steps for D first."
         )
     connection = duckdb.connect(str(warehouse), read_only=True)
-    limit_memory(connection)
+    configure(connection)
     try:
         yield connection
     finally:

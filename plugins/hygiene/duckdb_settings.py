@@ -1,0 +1,45 @@
+"""What every DuckDB connection of a night is set to, whoever opens it: the loader and the checks
+(hygiene.load.connect, hygiene.quality.frames) and dbt (through its plugin, hygiene.dbt_udfs).
+
+- A memory limit (hygiene.memory): beyond it DuckDB spills to disk instead of being killed.
+- How the tables it writes are stored, HYGIENE_DUCKDB_COMPRESSION:
+  - `auto` (the default): DuckDB's compression (dictionary and FSST for text, bit-packing for
+    numbers). It keeps a night at 1,000,000 contacts under 4 GiB and the warehouse small.
+  - `none`: uncompressed, for a machine with memory and disk to spare. Compressing costs CPU:
+    uncompressed, `dbt build` at 1,000,000 contacts took 32.7 and 38.3 s against 43.8 and
+    47.5 s, run alternately, and at 10,000,000 the night's data work was 893 s against 1,077.
+    But the warehouse is about 3.5 times larger (745 MB against 216 MB after loading a million
+    contacts; 41 GB at ten million), and dbt's peak memory at a million rose from 3.4–3.7 to
+    5.1 GiB, as DuckDB keeps larger blocks in memory (bench/results.md).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+import duckdb
+
+from hygiene.memory import limit_memory
+
+COMPRESSION_VARIABLE = "HYGIENE_DUCKDB_COMPRESSION"
+# the setting's values -> DuckDB's force_compression
+COMPRESSIONS = {"auto": "auto", "none": "uncompressed"}
+
+
+def configure(connection: duckdb.DuckDBPyConnection) -> None:
+    """Apply the night's settings to a connection (they are global to its database)."""
+    limit_memory(connection)
+    connection.execute(f"set force_compression = '{COMPRESSIONS[compression()]}'")
+
+
+def compression(environ: Mapping[str, str] | None = None) -> str:
+    """HYGIENE_DUCKDB_COMPRESSION, `auto` when unset; any other value stops the night here."""
+    environ = os.environ if environ is None else environ
+    chosen = (environ.get(COMPRESSION_VARIABLE) or "auto").strip().lower()
+    if chosen not in COMPRESSIONS:
+        raise ValueError(
+            f"{COMPRESSION_VARIABLE}={chosen!r}: expected one of {', '.join(COMPRESSIONS)} "
+            "(auto: DuckDB's compression; none: faster, with more memory and disk)"
+        )
+    return chosen
