@@ -50,6 +50,7 @@ def test_the_nights_connections_and_dbts_get_the_same_settings(tmp_path, monkeyp
 def test_the_tables_a_night_writes_are_compressed_unless_asked_not_to(tmp_path, monkeypatch):
     """hygiene.duckdb_settings: DuckDB's compression by default (dictionary/FSST for text,
     bit-packing for numbers); `none` stores them as they are, for a faster night."""
+    monkeypatch.delenv(COMPRESSION_VARIABLE, raising=False)
     assert "Uncompressed" not in stored_as(tmp_path / "default.duckdb")
     monkeypatch.setenv(COMPRESSION_VARIABLE, "none")
     assert stored_as(tmp_path / "none.duckdb") == {"Uncompressed", "Constant"}

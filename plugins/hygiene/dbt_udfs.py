@@ -1,6 +1,6 @@
 """SQL functions the dbt project needs and DuckDB lacks, registered through a dbt-duckdb plugin,
-which also gives dbt's DuckDB the night's settings (hygiene.duckdb_settings: its memory limit,
-no compression).
+which also gives dbt's DuckDB the night's settings (hygiene.duckdb_settings: its memory limit and
+how its tables are stored).
 
 `hmac_sha256(varchar) -> varchar` is the keyed hash of RULES.md M10 (hygiene.keyed_hash), a
 connection's own macro: registered on dbt's connection and on every cursor dbt opens from it

@@ -1,16 +1,18 @@
-"""What every DuckDB connection of a night is set to, whoever opens it: the loader and the checks
-(hygiene.load.connect, hygiene.quality.frames) and dbt (through its plugin, hygiene.dbt_udfs).
+"""What every connection to a night's warehouse is set to, whoever opens it: the loader and the
+checks (hygiene.load.connect, hygiene.quality.frames) and dbt (through its plugin,
+hygiene.dbt_udfs). The mail-tool exports' own scratch database has a smaller limit of its own
+(hygiene.exports.write).
 
 - A memory limit (hygiene.memory): beyond it DuckDB spills to disk instead of being killed.
 - How the tables it writes are stored, HYGIENE_DUCKDB_COMPRESSION:
   - `auto` (the default): DuckDB's compression (dictionary and FSST for text, bit-packing for
     numbers). It keeps a night at 1,000,000 contacts under 4 GiB and the warehouse small.
   - `none`: uncompressed, for a machine with memory and disk to spare. Compressing costs CPU:
-    uncompressed, `dbt build` at 1,000,000 contacts took 32.7 and 38.3 s against 43.8 and
-    47.5 s, run alternately, and at 10,000,000 the night's data work was 893 s against 1,077.
-    But the warehouse is about 3.5 times larger (745 MB against 216 MB after loading a million
-    contacts; 41 GB at ten million), and dbt's peak memory at a million rose from 3.4–3.7 to
-    5.1 GiB, as DuckDB keeps larger blocks in memory (bench/results.md).
+    on one warehouse of 1,000,000 contacts, run alternately, `dbt build` took 34.4 and 36.4 s
+    uncompressed against 45.7 and 51.9 s compressed. But the warehouse is 3.5 to 5 times larger
+    (745 MB against 216 MB after loading a million contacts; 41 GB at ten million), and dbt's
+    peak memory at a million rose from 3.4–3.7 to 5.1 GiB, as DuckDB keeps larger blocks in
+    memory (bench/results.md).
 """
 
 from __future__ import annotations

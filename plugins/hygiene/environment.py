@@ -46,7 +46,7 @@ VARIABLES: tuple[Variable, ...] = (
              "of the machine's memory (in a container, set it: that is the host's)"),
     Variable("HYGIENE_DUCKDB_COMPRESSION", "auto",
              "how the warehouse stores its tables: auto (DuckDB's compression) or none (a faster "
-             "night, with about 3.5 times the disk and more memory)"),
+             "night, with 3.5 to 5 times the disk and more memory)"),
     # the mail tools
     Variable("HYGIENE_MAIL_TOOLS", "",
              "which mail-tool exports to write (brevo,mailchimp,klaviyo,mailjet,sendgrid; empty = all; none)"),

@@ -3,8 +3,8 @@
 DuckDB takes 80% of the machine by default, in every process that opens it. A night has two such
 processes at once: the task process (the loader's and the checks' connections, and GX's pandas
 frames beside them) and dbt's subprocess. At 10,000,000 contacts the two together passed the
-machine's memory and the kernel killed dbt (bench/results.md). So every DuckDB connection of a
-night gets HYGIENE_DUCKDB_MEMORY_LIMIT, by default 30% of the machine's memory; beyond it DuckDB
+machine's memory and the kernel killed dbt (bench/results.md). So every connection to a night's
+warehouse gets HYGIENE_DUCKDB_MEMORY_LIMIT, by default 30% of the machine's memory; beyond it DuckDB
 spills to a temporary folder beside the warehouse file. At a million contacts a night needs less
 than that, so the limit costs nothing there.
 """
