@@ -11,6 +11,7 @@ import pytest
 
 from hygiene.dbt_udfs import Plugin
 from hygiene.duckdb_settings import COMPRESSION_VARIABLE, compression
+from hygiene.errors import SettingsError
 from hygiene.load import connect
 from hygiene.memory import MEMORY_VARIABLE, duckdb_memory_limit
 from hygiene.quality.frames import read_only_warehouse
@@ -60,7 +61,7 @@ def test_an_unknown_compression_stops_the_night_with_what_to_set():
     assert compression({COMPRESSION_VARIABLE: " None "}) == "none"
     assert compression({}) == "auto"
     expected = "HYGIENE_DUCKDB_COMPRESSION='zstd': expected one of auto, none"
-    with pytest.raises(ValueError, match=expected):
+    with pytest.raises(SettingsError, match=expected):  # shown in `make run`'s last line
         compression({COMPRESSION_VARIABLE: "zstd"})
 
 

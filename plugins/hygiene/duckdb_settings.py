@@ -22,6 +22,7 @@ from collections.abc import Mapping
 
 import duckdb
 
+from hygiene.errors import SettingsError
 from hygiene.memory import limit_memory
 
 COMPRESSION_VARIABLE = "HYGIENE_DUCKDB_COMPRESSION"
@@ -40,7 +41,7 @@ def compression(environ: Mapping[str, str] | None = None) -> str:
     environ = os.environ if environ is None else environ
     chosen = (environ.get(COMPRESSION_VARIABLE) or "auto").strip().lower()
     if chosen not in COMPRESSIONS:
-        raise ValueError(
+        raise SettingsError(
             f"{COMPRESSION_VARIABLE}={chosen!r}: expected one of {', '.join(COMPRESSIONS)} "
             "(auto: DuckDB's compression; none: faster, with more memory and disk)"
         )

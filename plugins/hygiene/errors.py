@@ -5,6 +5,11 @@ class HygieneError(Exception):
     """Base of the errors this package raises on purpose."""
 
 
+class SettingsError(HygieneError):
+    """A setting (an environment variable of README's table) has a value the product does not
+    accept; the message names the variable and the values it does."""
+
+
 class ExtractError(HygieneError):
     """An input extract is missing, unreadable or breaks CONTRACT.md (G1: nothing is published)."""
 
