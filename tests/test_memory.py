@@ -33,6 +33,18 @@ def test_the_default_is_thirty_percent_of_the_machine(monkeypatch):
     assert duckdb_memory_limit({MEMORY_VARIABLE: ""}) == duckdb_memory_limit({})
 
 
+@pytest.mark.parametrize("unreadable", ["lots", "6GB'"])
+def test_an_unreadable_memory_limit_stops_the_night_with_what_to_set(
+    tmp_path, monkeypatch, unreadable
+):
+    monkeypatch.setenv(MEMORY_VARIABLE, unreadable)
+    with pytest.raises(SettingsError, match=f"{MEMORY_VARIABLE}=.*such as 6GB"):
+        connect(tmp_path / "warehouse.duckdb")
+    monkeypatch.setenv(MEMORY_VARIABLE, "30%")  # DuckDB's share of the machine is accepted
+    with connect(tmp_path / "warehouse.duckdb") as connection:
+        assert limit_of(connection) > 0
+
+
 def test_the_nights_connections_and_dbts_get_the_same_settings(tmp_path, monkeypatch):
     # neither is DuckDB's default (80% of the machine; compression `auto`)
     monkeypatch.setenv(MEMORY_VARIABLE, "3GiB")

@@ -85,8 +85,12 @@ class LoadedExtract:
 
 def connect(warehouse: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect(str(warehouse), read_only=read_only)
-    connection.execute("set TimeZone = 'Europe/Amsterdam'")
-    configure(connection)
+    try:
+        connection.execute("set TimeZone = 'Europe/Amsterdam'")
+        configure(connection)
+    except BaseException:
+        connection.close()  # a bad setting must not keep the warehouse's one writer lock
+        raise
     return connection
 
 

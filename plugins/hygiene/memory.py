@@ -16,6 +16,8 @@ from collections.abc import Mapping
 
 import duckdb
 
+from hygiene.errors import SettingsError
+
 MEMORY_VARIABLE = "HYGIENE_DUCKDB_MEMORY_LIMIT"
 DEFAULT_SHARE = 0.3
 
@@ -32,5 +34,14 @@ def duckdb_memory_limit(environ: Mapping[str, str] | None = None) -> str:
 
 
 def limit_memory(connection: duckdb.DuckDBPyConnection) -> None:
-    """Apply the limit to a connection (its database: the setting is global to it)."""
-    connection.execute(f"set memory_limit = '{duckdb_memory_limit()}'")
+    """Apply the limit to a connection (its database: the setting is global to it). DuckDB reads
+    the value; one it cannot read stops the night with what to set."""
+    limit = duckdb_memory_limit()
+    quoted = limit.replace("'", "''")
+    try:
+        connection.execute(f"set memory_limit = '{quoted}'")
+    except duckdb.Error as error:
+        raise SettingsError(
+            f"{MEMORY_VARIABLE}={limit!r}: DuckDB cannot read it ({error}); "
+            "give an amount such as 6GB or 7372MiB"
+        ) from error

@@ -40,8 +40,8 @@ def read_only_warehouse(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             f"Warehouse {warehouse} does not exist: run the load (and dbt) steps for D first."
         )
     connection = duckdb.connect(str(warehouse), read_only=True)
-    configure(connection)
     try:
+        configure(connection)
         yield connection
     finally:
         connection.close()
