@@ -19,24 +19,23 @@ tombstones as (select * from {{ ref('stg_state__tombstones') }}),
 
 known_addresses as (select * from {{ ref('int_known_addresses') }}),
 
-event_evidence as (
+stops_from_events as (
     select
         channel,
         address,
         purpose,
         action,
-        has_proof,
-        occurred_on,
-        occurred_at,
-        event_id as evidence_id,
+        occurred_on as stop_on,
         -- an unsubscribe is an objection by M7; any other stop is M5's
         case origin when 'mailtool_unsubscribe' then 'M7' else 'M5' end as rule,
         origin as evidence_type,
+        event_id as evidence_id,
         1 as evidence_rank,
     from events
+    where action in ('withdraw', 'object')
 ),
 
-previous_run_stops as (
+stops_from_previous_run as (
     select
         channel,
         known_addresses.address,
@@ -45,84 +44,114 @@ previous_run_stops as (
             when 'objected' then 'object'
             else 'withdraw'
         end as action,
-        null as has_proof,
-        previous_suppressions.since as occurred_on,
-        null as occurred_at,
-        null as evidence_id,
+        previous_suppressions.since as stop_on,
         'M8' as rule,
         'previous_run' as evidence_type,
+        null as evidence_id,
         2 as evidence_rank,
     from previous_suppressions
     inner join known_addresses using (channel, address_hmac)
 ),
 
-tombstone_stops as (
+stops_from_tombstones as (
     select
         channel,
         known_addresses.address,
         tombstones.purpose,
         case tombstones.reason when 'objected' then 'object' else 'withdraw' end as action,
-        null as has_proof,
-        tombstones.since as occurred_on,
-        null as occurred_at,
-        null as evidence_id,
+        tombstones.since as stop_on,
         'M10' as rule,
         'tombstone' as evidence_type,
+        null as evidence_id,
         3 as evidence_rank,
     from tombstones
     inner join known_addresses using (channel, address_hmac)
 ),
 
-evidence as (
-    select * from event_evidence
+stops as (
+    select * from stops_from_events
     union all
-    select * from previous_run_stops
+    select * from stops_from_previous_run
     union all
-    select * from tombstone_stops
+    select * from stops_from_tombstones
 ),
 
-latest as (
-    -- One pass over the evidence, grouped by (channel, address, purpose); each `first(... order
-    -- by ...)` picks the latest row of its kind. (Issue "Performance": four `row_number()`
-    -- windows over every event and a union of their keys took twice as long.)
+latest_stops as (
+    -- the latest stop; on the same date `object` before `withdraw` (M5), then the current
+    -- extract before the previous run's state (the most explainable evidence)
+    select * from stops
+    qualify
+        row_number() over (
+            partition by channel, address, purpose
+            order by stop_on desc, action = 'object' desc, evidence_rank asc, evidence_id asc
+        ) = 1
+),
+
+latest_provable_grants as (
     select
         channel,
         address,
         purpose,
-        -- the latest stop; on the same date `object` before `withdraw` (M5), then the current
-        -- extract before the previous run's state (the most explainable evidence)
-        first(
-            {
-                'action': action,
-                'occurred_on': occurred_on,
-                'rule': rule,
-                'evidence_type': evidence_type,
-                'evidence_id': evidence_id
-            }
-            order by occurred_on desc, action = 'object' desc, evidence_rank asc, evidence_id asc
-        ) filter (where action in ('withdraw', 'object')) as latest_stop,
-        first(
-            { 'event_id': evidence_id, 'occurred_on': occurred_on }
-            order by occurred_on desc, occurred_at desc, evidence_id asc
-        ) filter (where action = 'grant' and has_proof) as latest_provable_grant,
-        first(
-            { 'event_id': evidence_id, 'occurred_on': occurred_on }
-            order by occurred_on desc, occurred_at desc, evidence_id asc
-        ) filter (
-            where action = 'grant' and not coalesce(has_proof, false)
-        ) as latest_unprovable_grant,
-        -- the latest event in the extracts (state rows are not events); on the same date the
-        -- order of M5: `object`, then `withdraw`, then `grant`
-        first(
-            { 'action': action, 'occurred_on': occurred_on }
+        event_id as grant_event_id,
+        occurred_on as granted_on,
+    from events
+    where action = 'grant' and has_proof
+    qualify
+        row_number() over (
+            partition by channel, address, purpose
+            order by occurred_on desc, occurred_at desc, event_id asc
+        ) = 1
+),
+
+latest_unprovable_grants as (
+    select
+        channel,
+        address,
+        purpose,
+        event_id as unprovable_grant_event_id,
+        occurred_on as unprovable_granted_on,
+    from events
+    where action = 'grant' and not coalesce(has_proof, false)
+    qualify
+        row_number() over (
+            partition by channel, address, purpose
+            order by occurred_on desc, occurred_at desc, event_id asc
+        ) = 1
+),
+
+latest_events as (
+    -- the latest event in the extracts (state rows are not events); on the same date the
+    -- order of M5: `object`, then `withdraw`, then `grant`
+    select
+        channel,
+        address,
+        purpose,
+        action as latest_event_action,
+        occurred_on as latest_event_on,
+    from events
+    qualify
+        row_number() over (
+            partition by channel, address, purpose
             order by
                 occurred_on desc,
                 case action when 'object' then 1 when 'withdraw' then 2 else 3 end asc,
                 occurred_at desc,
-                evidence_id asc
-        ) filter (where evidence_rank = 1) as latest_event,
-    from evidence
-    group by channel, address, purpose
+                event_id asc
+        ) = 1
+),
+
+address_purposes as (
+    select
+        channel,
+        address,
+        purpose,
+    from events
+    union
+    select
+        channel,
+        address,
+        purpose,
+    from stops
 ),
 
 decided as (
@@ -130,23 +159,27 @@ decided as (
         channel,
         address,
         purpose,
-        latest_stop is not null
+        latest_stops.stop_on is not null
         and (
-            latest_provable_grant is null
-            or latest_stop['occurred_on'] >= latest_provable_grant['occurred_on']
+            latest_provable_grants.granted_on is null
+            or latest_stops.stop_on >= latest_provable_grants.granted_on
         ) as is_stopped,
-        latest_stop['action'] as stop_action,
-        latest_stop['occurred_on'] as stop_on,
-        latest_stop['rule'] as stop_rule,
-        latest_stop['evidence_type'] as stop_evidence_type,
-        latest_stop['evidence_id'] as stop_evidence_id,
-        latest_provable_grant['event_id'] as grant_event_id,
-        latest_provable_grant['occurred_on'] as granted_on,
-        latest_unprovable_grant['event_id'] as unprovable_grant_event_id,
-        latest_unprovable_grant['occurred_on'] as unprovable_granted_on,
-        latest_event['action'] as latest_event_action,
-        latest_event['occurred_on'] as latest_event_on,
-    from latest
+        latest_stops.action as stop_action,
+        latest_stops.stop_on,
+        latest_stops.rule as stop_rule,
+        latest_stops.evidence_type as stop_evidence_type,
+        latest_stops.evidence_id as stop_evidence_id,
+        latest_provable_grants.grant_event_id,
+        latest_provable_grants.granted_on,
+        latest_unprovable_grants.unprovable_grant_event_id,
+        latest_unprovable_grants.unprovable_granted_on,
+        latest_events.latest_event_action,
+        latest_events.latest_event_on,
+    from address_purposes
+    left join latest_stops using (channel, address, purpose)
+    left join latest_provable_grants using (channel, address, purpose)
+    left join latest_unprovable_grants using (channel, address, purpose)
+    left join latest_events using (channel, address, purpose)
 ),
 
 final as (
