@@ -3,8 +3,11 @@ the closing line, and the task logs it leaves where the Airflow UI reads them.""
 
 from __future__ import annotations
 
+import pytest
+
 from hygiene.attempts import Attempt
 from hygiene.foreground import TaskLogs, closing_line, shown_line
+from hygiene.nightly import NightFailed, night_result
 from hygiene.settings import Settings
 from hygiene.summary import first_sentences
 from published_run import D, write_run
@@ -65,6 +68,21 @@ def test_the_closing_line_names_the_failed_task_and_what_was_published(tmp_path)
         f"FAILED {D} in task load_raw: 1 problem(s) in the extracts; fix it: bookings.csv, row 5 "
         "(line 6), column booked_at: not an ISO 8601 timestamp (1 row(s) in all). A degraded "
         f"{D} was published (G5): /out/2026-11-28.")
+
+
+def test_the_closing_line_says_why_nothing_was_published_in_one_sentence(tmp_path):
+    settings = Settings(tmp_path / "landing", tmp_path / "out", tmp_path / "warehouse")
+    attempt = Attempt(settings, D, RUN_ID)
+    attempt.record(
+        failed_task="load_raw", outcome="failed", failure="HYGIENE_DUCKDB_MEMORY_LIMIT='lots'",
+        degraded=f"/out/{D} is already a complete run of {D}: the degraded update is not "
+                 "published over it (its lists hold the day's objections already).")
+    line = closing_line(settings, D, 1, tmp_path / "run.log", 0.3)
+    assert f"Nothing was published: /out/{D} is already a complete run of {D}" in line
+    assert "already). (0.3 min" in line
+    # the task's own error, in the Airflow UI, says it once too
+    with pytest.raises(NightFailed, match=r"failed in task load_raw; .*objections already\)\.$"):
+        night_result(attempt)
 
 
 def test_a_long_error_becomes_one_line_with_its_first_item():

@@ -244,8 +244,7 @@ def publish_degraded(attempt: Attempt) -> dict | None:
         attempt.record(outcome="failed", degraded=str(refused))
         return None
     if published is None:
-        attempt.record(outcome="failed", degraded="nothing could be read: nothing was published, "
-                       "the previous lists stay")
+        attempt.record(outcome="failed", degraded="nothing could be read; the previous lists stay")
         return None
     prune_published_runs(attempt.settings.output_root, attempt.run_date, current_policy())
     attempt.record(outcome=DEGRADED, published=str(published))
@@ -267,7 +266,8 @@ def night_result(attempt: Attempt) -> str:
             f"suppression list plus the night's objections, no deletion list "
             f"({journal['published']}). Repair what {task} names and rerun {attempt.run_date}."
         )
-    raise NightFailed(f"{cause}; {journal.get('degraded') or 'nothing was published'}.")
+    why = (journal.get("degraded") or "nothing was published").rstrip(".")
+    raise NightFailed(f"{cause}; {why}.")
 
 
 def code_version() -> str:
