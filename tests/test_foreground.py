@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from hygiene import degraded
 from hygiene.attempts import Attempt
+from hygiene.errors import ExtractError, PublishError, SettingsError
 from hygiene.foreground import TaskLogs, closing_line, shown_line
-from hygiene.nightly import NightFailed, night_result
+from hygiene.nightly import NightFailed, night_result, publish_degraded, record_failure
 from hygiene.settings import Settings
 from hygiene.summary import first_sentences
 from published_run import D, write_run
@@ -70,19 +72,33 @@ def test_the_closing_line_names_the_failed_task_and_what_was_published(tmp_path)
         f"{D} was published (G5): /out/2026-11-28.")
 
 
-def test_the_closing_line_says_why_nothing_was_published_in_one_sentence(tmp_path):
+def test_the_closing_line_says_why_nothing_was_published_in_one_sentence(tmp_path, monkeypatch):
+    """G5 refused over a complete run of D: the refusal ends with its own period, and the closing
+    line and the task's error each say it once, as one sentence."""
     settings = Settings(tmp_path / "landing", tmp_path / "out", tmp_path / "warehouse")
     attempt = Attempt(settings, D, RUN_ID)
-    attempt.record(
-        failed_task="load_raw", outcome="failed", failure="HYGIENE_DUCKDB_MEMORY_LIMIT='lots'",
-        degraded=f"/out/{D} is already a complete run of {D}: the degraded update is not "
-                 "published over it (its lists hold the day's objections already).")
+    attempt.record(failed_task="load_raw", failure="HYGIENE_DUCKDB_MEMORY_LIMIT='lots'")
+    refusal = (f"/out/{D} is already a complete run of {D}: the degraded update is not "
+               "published over it (its lists hold the day's objections already).")
+
+    def refuse(attempt, failure):
+        raise PublishError(refusal)
+
+    monkeypatch.setattr(degraded, "publish_degraded", refuse)
+    assert publish_degraded(attempt) is None
     line = closing_line(settings, D, 1, tmp_path / "run.log", 0.3)
-    assert f"Nothing was published: /out/{D} is already a complete run of {D}" in line
-    assert "already). (0.3 min" in line
-    # the task's own error, in the Airflow UI, says it once too
+    assert f"Nothing was published: {refusal} (0.3 min" in line
     with pytest.raises(NightFailed, match=r"failed in task load_raw; .*objections already\)\.$"):
         night_result(attempt)
+
+
+def test_a_bad_setting_is_recorded_as_the_cause_whatever_task_read_it(tmp_path):
+    settings = Settings(tmp_path / "landing", tmp_path / "out", tmp_path / "warehouse")
+    setting, extract = Attempt(settings, D, RUN_ID), Attempt(settings, D, RUN_ID + "-2")
+    record_failure(setting, "load_raw", SettingsError("HYGIENE_DUCKDB_MEMORY_LIMIT='lots'"))
+    record_failure(extract, "load_raw", ExtractError("bookings.csv, row 5: not a date"))
+    assert setting.read_journal()["failure_cause"] == "setting"
+    assert extract.read_journal()["failure_cause"] is None
 
 
 def test_a_long_error_becomes_one_line_with_its_first_item():

@@ -49,7 +49,7 @@ def test_an_unreadable_memory_limit_stops_the_night_with_what_to_set(
     subprocess.run([sys.executable, "-c", f"import duckdb; duckdb.connect({str(warehouse)!r})"],
                    check=True, capture_output=True)
     monkeypatch.setenv(MEMORY_VARIABLE, "30%")  # DuckDB's share of the machine is accepted
-    with connect(tmp_path / "warehouse.duckdb") as connection:
+    with connect(warehouse) as connection:
         assert limit_of(connection) > 0
 
 

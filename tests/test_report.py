@@ -57,7 +57,7 @@ def leftovers(text: str, language: str) -> list[str]:
     return found
 
 
-def degraded(language: str) -> dict:
+def degraded(language: str, **failure) -> dict:
     manifest = {
         "code_version": "c0de",
         "degraded": {
@@ -67,6 +67,7 @@ def degraded(language: str) -> dict:
                      "unusable": {"bookings.csv": {"problem": "columns_missing",
                                                    "columns": ["contact_id"]}}},
             "new_stops": 3,
+            **failure,
         },
         "inputs": {"bookings.csv": {"sha256": "b" * 64}, "consent_events.csv": {"sha256": "c" * 64}},
         "outputs": {"rows": {"suppression_list.csv": 1234, "marketing_eligibility.csv": 567}},
@@ -190,6 +191,18 @@ def test_g5_degraded_report_says_what_failed_what_was_honoured_and_what_to_do(re
     assert "Geen onderdrukking is opgeheven." in text
     assert "vannacht wordt niets verwijderd of geminimaliseerd" in text
     assert "1.234" in text and "Draai daarna de nacht van 28 november 2026 opnieuw" in text
+
+
+def test_g5_a_bad_setting_is_named_as_what_to_repair_not_the_extracts(tmp_path):
+    """A wrong setting fails the first task that reads it (load_raw): the report sends the
+    privacy officer to the data team, not to the owners of the extracts."""
+    write_report(tmp_path, degraded(
+        "nl", cause="setting",
+        reason="HYGIENE_DUCKDB_MEMORY_LIMIT='lots': give an amount such as 6GB or 7372MiB"))
+    text = " ".join(visible_text((tmp_path / REPORT_FILE).read_text()).split())
+    assert "Deze nacht is mislukt bij het lezen van de instellingen" in text
+    assert "laat het datateam haar herstellen. Aan de exports ligt het niet." in text
+    assert "inlezen van de exports" not in text and "laat de export" not in text
 
 
 def test_pdf_is_a4_with_page_numbers_and_the_same_totals_as_the_html(rendered):

@@ -365,6 +365,7 @@ def _manifest(
         "status": DEGRADED,
         "degraded": {
             "failed_task": failure.get("task"),
+            "cause": failure.get("cause"),
             "reason": failure.get("message"),
             "read": reading.as_dict(),
             "new_stops": new_stops,

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import duckdb
 
 from hygiene.errors import SettingsError
+from hygiene.sql_text import string_literal
 
 MEMORY_VARIABLE = "HYGIENE_DUCKDB_MEMORY_LIMIT"
 DEFAULT_SHARE = 0.3
@@ -37,9 +38,8 @@ def limit_memory(connection: duckdb.DuckDBPyConnection) -> None:
     """Apply the limit to a connection (its database: the setting is global to it). DuckDB reads
     the value; one it cannot read stops the night with what to set."""
     limit = duckdb_memory_limit()
-    quoted = limit.replace("'", "''")
     try:
-        connection.execute(f"set memory_limit = '{quoted}'")
+        connection.execute(f"set memory_limit = {string_literal(limit)}")
     except duckdb.Error as error:
         raise SettingsError(
             f"{MEMORY_VARIABLE}={limit!r}: DuckDB cannot read it ({error}); "

@@ -12,7 +12,7 @@ import subprocess
 from hygiene import guards, landing, load, publish, state
 from hygiene.assets import published_extra
 from hygiene.attempts import Attempt
-from hygiene.errors import HygieneError, PublishError
+from hygiene.errors import HygieneError, PublishError, SettingsError
 from hygiene.exports.write import write_mail_tool_exports
 from hygiene.publish import DEGRADED, HELD, PUBLISHED, layout
 from hygiene.settings import PROJECT_ROOT
@@ -225,7 +225,10 @@ def record_failure(attempt: Attempt, task_id: str, error: BaseException | None) 
     else:
         kind = type(error).__name__ if error is not None else "an error"
         message = f"{kind}; the log of task {task_id} says more"
-    attempt.record(failed_task=task_id, failure=message)
+    # a bad setting fails the first task that reads it, whatever that task does: the report
+    # then names the setting, not the extracts, as what to repair
+    cause = "setting" if isinstance(error, SettingsError) else None
+    attempt.record(failed_task=task_id, failure=message, failure_cause=cause)
 
 
 def publish_degraded(attempt: Attempt) -> dict | None:
@@ -237,11 +240,13 @@ def publish_degraded(attempt: Attempt) -> dict | None:
     from hygiene.publish.prune import prune_published_runs
 
     journal = attempt.read_journal()
-    failure = {"task": journal.get("failed_task"), "message": journal.get("failure")}
+    failure = {"task": journal.get("failed_task"), "message": journal.get("failure"),
+               "cause": journal.get("failure_cause")}
     try:
         published = degrade(attempt, failure)
     except PublishError as refused:
-        attempt.record(outcome="failed", degraded=str(refused))
+        # `degraded` is a clause the closing line and NightFailed each end with one period
+        attempt.record(outcome="failed", degraded=str(refused).rstrip("."))
         return None
     if published is None:
         attempt.record(outcome="failed", degraded="nothing could be read; the previous lists stay")
@@ -266,8 +271,7 @@ def night_result(attempt: Attempt) -> str:
             f"suppression list plus the night's objections, no deletion list "
             f"({journal['published']}). Repair what {task} names and rerun {attempt.run_date}."
         )
-    why = (journal.get("degraded") or "nothing was published").rstrip(".")
-    raise NightFailed(f"{cause}; {why}.")
+    raise NightFailed(f"{cause}; {journal.get('degraded') or 'nothing was published'}.")
 
 
 def code_version() -> str:

@@ -32,8 +32,7 @@ def night_summary(run_date: str, journal: dict, *, succeeded: bool) -> str | Non
         if journal.get("outcome") == "degraded":
             after = f" A degraded {run_date} was published (G5): {journal['published']}."
         else:
-            reason = (journal.get("degraded") or "the previous lists stay").rstrip(".")
-            after = f" Nothing was published: {reason}."
+            after = f" Nothing was published: {journal.get('degraded') or 'the previous lists stay'}."
         return f"FAILED {run_date} in task {journal['failed_task']}: {why}{after}"
     return None
 

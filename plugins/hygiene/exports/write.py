@@ -25,6 +25,7 @@ import duckdb
 
 from hygiene.errors import ExportError
 from hygiene.exports.formats import EXPORTS_FOLDER, PURPOSES, ExportFormat, export_format
+from hygiene.sql_text import string_literal
 
 # The columns of `suppression_list.csv` (CONTRACT.md "Output") that the exports read.
 NEEDED_COLUMNS = ("channel", "address", "purpose")
@@ -62,8 +63,8 @@ def write_exports(suppression_list_csv: Path, folder: Path, tools: Sequence[str]
         scratch = Path(scratch_name)
         # A database file, not an in-memory one: its tables can leave memory, in-memory ones cannot.
         with duckdb.connect(str(scratch / "exports.duckdb")) as connection:
-            connection.execute(f"set temp_directory = {_literal(str(scratch))}")
-            connection.execute(f"set memory_limit = {_literal(MEMORY_LIMIT)}")
+            connection.execute(f"set temp_directory = {string_literal(str(scratch))}")
+            connection.execute(f"set memory_limit = {string_literal(MEMORY_LIMIT)}")
             _load_suppressed(connection, suppression_list_csv)
             _owner_only_folder(exports)
             for export in formats:
@@ -97,9 +98,9 @@ def _load_suppressed(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
             "CONTRACT.md (channel, address, address_sha256, purpose, reason, since)."
         )
     # The dialect is given, not guessed: a ragged line is an error, not a different reading.
-    columns = ", ".join(f"{_literal(column)}: 'varchar'" for column in header)
+    columns = ", ".join(f"{string_literal(column)}: 'varchar'" for column in header)
     source = (
-        f"read_csv({_literal(str(path))}, auto_detect = false, header = true, delim = ',', "
+        f"read_csv({string_literal(str(path))}, auto_detect = false, header = true, delim = ',', "
         f"quote = '\"', escape = '\"', columns = {{{columns}}})"
     )
     try:
@@ -119,7 +120,7 @@ def _load_suppressed(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
         purpose or "(empty)"
         for (purpose,) in connection.execute(
             "select distinct purpose from suppressed "
-            f"where purpose is null or purpose not in ({', '.join(map(_literal, PURPOSES))}) "
+            f"where purpose is null or purpose not in ({', '.join(map(string_literal, PURPOSES))}) "
             "order by purpose"
         ).fetchall()
     ]
@@ -135,9 +136,9 @@ def _write_csv(
 ) -> int:
     (rows,) = connection.execute(
         f"copy (select address as {_identifier(export.field)} from suppressed "
-        f"where purpose = {_literal(purpose)} order by address) "
-        f"to {_literal(str(path))} "
-        f"(format csv, header, delimiter {_literal(export.delimiter)}, quote '\"', escape '\"')"
+        f"where purpose = {string_literal(purpose)} order by address) "
+        f"to {string_literal(str(path))} "
+        f"(format csv, header, delimiter {string_literal(export.delimiter)}, quote '\"', escape '\"')"
     ).fetchone()
     return rows
 
@@ -161,9 +162,9 @@ def _write_json(
         "copy (select '  ' || to_json(address)::varchar"
         " || case when address = last_address then '' else ',' end"
         " from suppressed, (select max(address) as last_address from suppressed"
-        f" where purpose = {_literal(purpose)})"
-        f" where purpose = {_literal(purpose)} order by address) "
-        f"to {_literal(str(lines))} (format csv, header false, delimiter '\x1f', quote '\x1e')"
+        f" where purpose = {string_literal(purpose)})"
+        f" where purpose = {string_literal(purpose)} order by address) "
+        f"to {string_literal(str(lines))} (format csv, header false, delimiter '\x1f', quote '\x1e')"
     ).fetchone()
     with path.open("wb") as target, lines.open("rb") as addresses:
         target.write(("{" + json.dumps(export.field) + ": [\n").encode())
@@ -182,10 +183,6 @@ def _header(path: Path) -> list[str]:
 def _owner_only_folder(path: Path) -> None:
     path.mkdir(mode=_OWNER_ONLY_DIR)
     path.chmod(_OWNER_ONLY_DIR)
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _identifier(name: str) -> str:

@@ -917,6 +917,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "task.write_report": ("het schrijven van het rapport", "writing the report"),
     "task.publish": ("het publiceren", "publishing"),
     "task.other": ("een stap van de nacht", "a step of the night"),
+    "task.setting": ("het lezen van de instellingen", "reading the settings"),
     "task_todo.verify_landing": (
         "Vraag de beheerders van CRM en boekingssysteem om een nieuwe, volledige export.",
         "Ask the CRM and booking-system owners for a new, complete export.",
@@ -928,6 +929,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "task_todo.check_raw": (
         "De technische melding noemt de controle die faalde: laat de export herstellen.",
         "The technical message names the check that failed: have the export repaired.",
+    ),
+    "task_todo.setting": (
+        ("De technische melding noemt de instelling en welke waarden zij mag hebben: laat het "
+         "datateam haar herstellen. Aan de exports ligt het niet."),
+        ("The technical message names the setting and the values it may have: have the data "
+         "team correct it. The extracts are not at fault."),
     ),
     "task_todo.other": (
         "Meld het aan het datateam, met de technische melding onder \u201cWat ging er mis\u201d.",
