@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from hygiene.foreground import AIRFLOW_CLI
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 DAG_ID = "retention_nightly"
@@ -75,7 +77,7 @@ def run_dag(
     """
     ensure_metadata_db()
     return subprocess.run(
-        [str(BIN / "airflow"), "dags", "test", DAG_ID, run_date],
+        [sys.executable, "-c", AIRFLOW_CLI, "dags", "test", DAG_ID, run_date],
         env=airflow_env(folders) | dict(extra_env or {}),
         capture_output=True, text=True, cwd=PROJECT_ROOT, check=False,
     )
