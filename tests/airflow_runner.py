@@ -77,7 +77,7 @@ def run_dag(
     """
     ensure_metadata_db()
     return subprocess.run(
-        [sys.executable, "-c", AIRFLOW_CLI, "dags", "test", DAG_ID, run_date],
+        [sys.executable, "-P", "-c", AIRFLOW_CLI, "dags", "test", DAG_ID, run_date],
         env=airflow_env(folders) | dict(extra_env or {}),
         capture_output=True, text=True, cwd=PROJECT_ROOT, check=False,
     )
