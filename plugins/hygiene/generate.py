@@ -36,6 +36,7 @@ from hygiene.extracts import (
     READY_FILE,
     Extract,
 )
+from hygiene.sql_text import string_literal
 
 # ---------- proportions (shares of contacts unless said otherwise)
 CUSTOMER_SHARE = 0.38  # contacts with at least one binding agreement
@@ -1104,10 +1105,9 @@ def _copy_csv(
     select_list = ", ".join(f'{name} as "{alias}"' for name, alias in pairs)
     order_clause = f"order by {order_by}" if order_by else ""
     delimiter = ";" if dutch_spreadsheet else ","
-    path = str(out_dir / extract.file_name).replace("'", "''")
     (rows,) = con.execute(f"""
         copy (select {select_list} from ({query}) {order_clause})
-        to '{path}' (format csv, header, delimiter '{delimiter}')
+        to {string_literal(str(out_dir / extract.file_name))} (format csv, header, delimiter '{delimiter}')
     """).fetchone()
     return int(rows)
 

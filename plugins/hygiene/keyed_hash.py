@@ -22,6 +22,8 @@ import os
 
 from duckdb import DuckDBPyConnection
 
+from hygiene.sql_text import string_literal
+
 KEY_VARIABLE = "HYGIENE_HASH_KEY"
 FUNCTION_NAME = "hmac_sha256"
 _BLOCK_SIZE = 64  # bytes, SHA-256's block (RFC 2104 "B")
@@ -60,8 +62,10 @@ def register_hmac(connection: DuckDBPyConnection) -> None:
     that calls it fails with what to do. Null stays null."""
     key = hash_key_from_environment()
     if key is None:
-        message = MISSING_KEY_MESSAGE.replace("'", "''")
-        connection.execute(f"create or replace temp macro {FUNCTION_NAME}(value) as error('{message}')")
+        connection.execute(
+            f"create or replace temp macro {FUNCTION_NAME}(value) as "
+            f"error({string_literal(MISSING_KEY_MESSAGE)})"
+        )
         return
     inner, outer = _pads(key)
     connection.execute(f"set variable {_INNER_PAD} = ?::blob", [inner])

@@ -20,6 +20,7 @@ from hygiene.duckdb_settings import configure
 from hygiene.errors import ExtractError
 from hygiene.extracts import EXTRACTS, Column, Extract, Kind
 from hygiene.sql_macros import normalize_sql
+from hygiene.sql_text import identifier, string_literal
 
 TRUE_SPELLINGS = ("true", "1", "yes", "ja")
 FALSE_SPELLINGS = ("false", "0", "no", "nee")
@@ -147,7 +148,7 @@ def _load_one(
     # The header, read here, is the schema: a row with more or fewer fields is an error (with
     # its line) instead of a silently widened table. The text is a temporary table (memory,
     # spilled to disk when large): only the typed table is written to the warehouse.
-    columns = "{" + ", ".join(f"'{_quote(name)}': 'varchar'" for name in header) + "}"
+    columns = "{" + ", ".join(f"{string_literal(name)}: 'varchar'" for name in header) + "}"
     try:
         connection.execute(
             f"create or replace temp table {text} as "
@@ -195,7 +196,7 @@ def _rows_without_address(
     if column is None:
         connection.execute(f"create or replace temp view {rows_kept} as {numbered}")
         return []
-    invalid = f"({normalize_sql('email', _quoted_column(column))}) is null"
+    invalid = f"({normalize_sql('email', identifier(column))}) is null"
     connection.execute(
         f"create or replace temp table {extract.name}_skipped as "
         f"select rowid + 1 as source_row from {text} where {invalid}"
@@ -206,14 +207,6 @@ def _rows_without_address(
     )
     return [row for (row,) in connection.execute(
         f"select source_row from {extract.name}_skipped order by source_row").fetchall()]
-
-
-def _quoted_column(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _quote(name: str) -> str:
-    return name.replace("'", "''")
 
 
 def _describe(error: Exception) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Self
 
 from hygiene.errors import HygieneError
 from hygiene.runs import PublishedRun
+from hygiene.sql_text import string_literal
 
 if TYPE_CHECKING:
     from hygiene.explain.sentences import Voice
@@ -84,10 +85,10 @@ class ExplainTables:
         self.close()
 
     def select(self, table: str, where: str = "true", params: Sequence = ()) -> list[Row]:
-        path = str(self.folder / TABLE_FILES[table]).replace("'", "''")
+        source = string_literal(str(self.folder / TABLE_FILES[table]))
         # as text, as the sentences read them (true/false, YYYY-MM-DD)
         result = self._connection.execute(
-            f"select columns(*)::varchar from read_parquet('{path}') where {where}",
+            f"select columns(*)::varchar from read_parquet({source}) where {where}",
             list(params),
         )
         columns = [column[0] for column in result.description]

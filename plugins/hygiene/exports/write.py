@@ -25,7 +25,7 @@ import duckdb
 
 from hygiene.errors import ExportError
 from hygiene.exports.formats import EXPORTS_FOLDER, PURPOSES, ExportFormat, export_format
-from hygiene.sql_text import string_literal
+from hygiene.sql_text import identifier, string_literal
 
 # The columns of `suppression_list.csv` (CONTRACT.md "Output") that the exports read.
 NEEDED_COLUMNS = ("channel", "address", "purpose")
@@ -135,7 +135,7 @@ def _write_csv(
     connection: duckdb.DuckDBPyConnection, export: ExportFormat, purpose: str, path: Path
 ) -> int:
     (rows,) = connection.execute(
-        f"copy (select address as {_identifier(export.field)} from suppressed "
+        f"copy (select address as {identifier(export.field)} from suppressed "
         f"where purpose = {string_literal(purpose)} order by address) "
         f"to {string_literal(str(path))} "
         f"(format csv, header, delimiter {string_literal(export.delimiter)}, quote '\"', escape '\"')"
@@ -183,7 +183,3 @@ def _header(path: Path) -> list[str]:
 def _owner_only_folder(path: Path) -> None:
     path.mkdir(mode=_OWNER_ONLY_DIR)
     path.chmod(_OWNER_ONLY_DIR)
-
-
-def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hygiene.quality import pushdown
-from hygiene.quality.pushdown import quoted
 from hygiene.quality.suites import ExpectationSpec, FrameSpec
+from hygiene.sql_text import identifier
 
 if TYPE_CHECKING:  # imported where used: the package stays cheap to import for DAG parsing
     import duckdb
@@ -74,7 +74,7 @@ def read_batches(
         if frame.optional:
             return None
         raise FrameUnavailable(f"table {frame.table} does not exist")
-    table = quoted(schema, name)
+    table = identifier(schema, name)
     checked = [column for column in frame.columns() if column in column_types]
     if not pushdown.can_push_down(expectations):
         return [Batch(frame.name, expectations, _whole_columns(connection, table, checked))]
@@ -96,7 +96,7 @@ def _whole_columns(
 ) -> pd.DataFrame:
     if not checked:
         return _length_only(connection, table)
-    columns = ", ".join(quoted(column) for column in checked)
+    columns = ", ".join(identifier(column) for column in checked)
     return _frame(connection, f"select {columns} from {table}", {})
 
 
@@ -111,7 +111,7 @@ def _suspect_rows(
 
     if not checked:
         return pd.DataFrame()  # every column checked is missing: GX fails them by name
-    columns = ", ".join(quoted(column) for column in checked)
+    columns = ", ".join(identifier(column) for column in checked)
     order = " order by source_row" if "source_row" in checked else ""
     return _frame(connection, f"select {columns} from {table} where {predicate.sql}{order}",
                   predicate.parameters)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hygiene.quality.suites import ExpectationSpec
+from hygiene.sql_text import identifier
 
 # Judged on the table's row count alone.
 TABLE_LEVEL = frozenset({"expect_table_row_count_to_equal", "expect_table_row_count_to_be_between"})
@@ -53,7 +54,7 @@ def suspect_predicate(
         if expectation.type not in ROW_LEVEL or column not in column_types:
             continue
         parameter = f"p{index}"
-        parts.append(_could_break(expectation, quoted(column), column_types[column], table,
+        parts.append(_could_break(expectation, identifier(column), column_types[column], table,
                                   parameter))
         if "value_set" in expectation.kwargs:
             parameters[parameter] = list(expectation.kwargs["value_set"])
@@ -84,8 +85,3 @@ def _could_break(
             return (f"{column} in (select {column} from {table} where {column} is not null "
                     f"group by {column} having count(*) > 1)")
     raise ValueError(f"{expectation.type} is not a row-level expectation")
-
-
-def quoted(*parts: str) -> str:
-    """A DuckDB identifier, dotted parts each quoted (`"raw"."crm_contacts"`)."""
-    return ".".join('"' + part.replace('"', '""') + '"' for part in parts)
