@@ -9,11 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from hygiene.foreground import AIRFLOW_CLI
+from hygiene.foreground import DAG_ID, airflow_command
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-DAG_ID = "retention_nightly"
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ def run_dag(
     """
     ensure_metadata_db()
     return subprocess.run(
-        [sys.executable, "-P", "-c", AIRFLOW_CLI, "dags", "test", DAG_ID, run_date],
+        airflow_command("dags", "test", DAG_ID, run_date),
         env=airflow_env(folders) | dict(extra_env or {}),
         capture_output=True, text=True, cwd=PROJECT_ROOT, check=False,
     )

@@ -34,17 +34,13 @@ LOG_LINE = re.compile(r"\[(?P<level>\w+)\s*\] (?P<message>.*?) \[(?P<logger>[\w.
 STARTING = re.compile(r"\[DAG TEST\] starting task_id=(?P<task>\S+)")
 RUN_ID = re.compile(r"\b(manual__\d{4}-\d{2}-\d{2}T[\d:.+\-]+)")
 DBT_DONE = re.compile(r"Finished running (?P<what>.*?) in \d+ hours \d+ minutes and (?P<seconds>[\d.]+) seconds")
-# `airflow dags test` as the `airflow` script runs it, except that the objects left when it ends
-# are frozen out of the interpreter's last garbage collections: those walked the millions of
-# objects of Airflow, GX and pandas for 3 s after the night had ended (issue "Performance").
-# atexit runs handlers last-registered first, so Airflow's and logging's own run before the
-# freeze; objects in reference cycles are then left to the process's end, as intended (every
-# DuckDB connection of ours is closed by its task). Run with -P: no current folder on sys.path.
-AIRFLOW_CLI = (
-    "import atexit, gc, os, sys; atexit.register(gc.freeze); "
-    "sys.argv[0] = os.path.join(os.path.dirname(sys.executable), 'airflow'); "
-    "from airflow.__main__ import main; sys.exit(main())"
-)
+
+
+def airflow_command(*arguments: str) -> list[str]:
+    """`airflow <arguments>` of this environment, through hygiene.airflow_cli (it ends without
+    the interpreter's last garbage collections); -P: no current folder on sys.path, as the
+    `airflow` script runs."""
+    return [sys.executable, "-P", "-m", "hygiene.airflow_cli", *arguments]
 
 
 def run_night(run_date: str, settings: Settings) -> int:
@@ -63,7 +59,7 @@ def run_night(run_date: str, settings: Settings) -> int:
         print(f"Night of {run_date}: Airflow's output goes to {log}", flush=True)
         with log.open("w") as output:
             process = subprocess.Popen(
-                [sys.executable, "-P", "-c", AIRFLOW_CLI, "dags", "test", DAG_ID, run_date],
+                airflow_command("dags", "test", DAG_ID, run_date),
                 env={**os.environ, FOREGROUND_VARIABLE: "1", "HYGIENE_DBT_SENSOR_MODE": "reschedule",
                      "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
                      # dbt and airflow of this environment, also when it is not activated
