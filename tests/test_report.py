@@ -201,6 +201,7 @@ def test_g5_a_bad_setting_is_named_as_what_to_repair_not_the_extracts(tmp_path):
         reason="HYGIENE_DUCKDB_MEMORY_LIMIT='lots': give an amount such as 6GB or 7372MiB"))
     text = " ".join(visible_text((tmp_path / REPORT_FILE).read_text()).split())
     assert "Deze nacht is mislukt bij het lezen van de instellingen" in text
+    assert "Het ging mis bij het lezen van de instellingen." in text
     assert "laat het datateam haar herstellen. Aan de exports ligt het niet." in text
     assert "inlezen van de exports" not in text and "laat de export" not in text
 

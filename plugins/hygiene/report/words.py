@@ -861,7 +861,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "degraded.due": ("vannacht wordt niets verwijderd (G5)", "nothing is deleted tonight (G5)"),
     "degraded.failed": ("Wat ging er mis", "What went wrong"),
-    "degraded.failed.text": ("De stap {task} is mislukt.", "The step {task} failed."),
+    "degraded.failed.text": ("Het ging mis bij {task}.", "It went wrong in {task}."),
     "degraded.message": ("Technische melding voor het datateam",
                          "Technical message for the data team"),
     "degraded.no_message": ("geen melding vastgelegd; zie het logboek van de taak",
