@@ -33,18 +33,18 @@ HOLD_REASON = "1 of 3 contacts (33.3%) are due for deletion, more than the confi
 
 ADDRESS_DECISIONS = (
     (
-        "channel,address,address_sha256,purpose,is_eligible,basis,reason,since,rule,"
+        "channel,address,purpose,is_eligible,basis,reason,since,rule,"
         "evidence_type,evidence_id,latest_event_action,latest_event_on"
     ),
-    "email,jan@example.nl,h1,newsletter,true,consent,,2024-03-01,M4,consent_event,E123,grant,2024-03-01",
-    "email,jan@example.nl,h1,offers,false,,objected,2025-06-01,M5,consent_event,E456,object,2025-06-01",
-    "email,jan@example.nl,h1,partner_offers,false,,no_basis,,M9,none,,,",
-    "email,old@example.nl,h3,newsletter,false,,objected,2024-01-01,M10,tombstone,,,",
-    "email,piet@example.nl,h2,newsletter,false,,objected,2025-09-09,M7,mailtool_unsubscribe,U1,object,2025-09-09",
-    "sms,+31612345678,h4,newsletter,true,soft_opt_in,,2023-05-01,M2,booking,B12,,",
-    "sms,+31687654321,h5,newsletter,false,,objected,2025-09-09,M5,consent_event,E778,object,2025-09-09",
-    "sms,+31612345678,h4,offers,false,,withdrawn,2025-01-02,M8,previous_run,,,",
-    "sms,+31612345678,h4,partner_offers,false,,invalid_proof,2022-01-01,M4,consent_event,E790,grant,2022-01-01",
+    "email,jan@example.nl,newsletter,true,consent,,2024-03-01,M4,consent_event,E123,grant,2024-03-01",
+    "email,jan@example.nl,offers,false,,objected,2025-06-01,M5,consent_event,E456,object,2025-06-01",
+    "email,jan@example.nl,partner_offers,false,,no_basis,,M9,none,,,",
+    "email,old@example.nl,newsletter,false,,objected,2024-01-01,M10,tombstone,,,",
+    "email,piet@example.nl,newsletter,false,,objected,2025-09-09,M7,mailtool_unsubscribe,U1,object,2025-09-09",
+    "sms,+31612345678,newsletter,true,soft_opt_in,,2023-05-01,M2,booking,B12,,",
+    "sms,+31687654321,newsletter,false,,objected,2025-09-09,M5,consent_event,E778,object,2025-09-09",
+    "sms,+31612345678,offers,false,,withdrawn,2025-01-02,M8,previous_run,,,",
+    "sms,+31612345678,partner_offers,false,,invalid_proof,2022-01-01,M4,consent_event,E790,grant,2022-01-01",
 )
 RETENTION_DEADLINES = (
     "subject_type,subject_id,action,rule,due_date,kept_by,is_due,is_unlinked_booking",

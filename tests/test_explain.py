@@ -69,11 +69,11 @@ def add_kees(run) -> None:
     add_rows(run, "contacts", "C4,kees@example.nl,+31611112222,customer")
     add_rows(run, "consent_events", "E999,C4,email,all,object,2026-02-02,web_form,false,,")
     add_rows(run, "address_decisions", *(
-        f"email,kees@example.nl,h6,{purpose},false,,objected,2026-02-02,M5,consent_event,E999,"
+        f"email,kees@example.nl,{purpose},false,,objected,2026-02-02,M5,consent_event,E999,"
         "object,2026-02-02"
         for purpose in ("newsletter", "offers", "partner_offers")
     ), *(
-        f"sms,+31611112222,h7,{purpose},false,,no_basis,,M9,none,,,"
+        f"sms,+31611112222,{purpose},false,,no_basis,,M9,none,,,"
         for purpose in ("newsletter", "offers", "partner_offers")
     ))
     add_rows(run, "retention_deadlines", "contact,C4,delete,R6,,,false,false")

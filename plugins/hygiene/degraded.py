@@ -53,6 +53,7 @@ from hygiene.publish.lists import (
     SUPPRESSION_COLUMNS,
     SUPPRESSION_LIST,
     copy_query,
+    staged_suppression_list,
     write_empty_deletion_list,
     write_hashed_and_delta,
 )
@@ -313,7 +314,9 @@ def _write_lists(connection, folder: Path, previous: Path | None) -> dict[str, i
         ELIGIBILITY_LIST.file: copy_query(connection, eligibility, folder / ELIGIBILITY_LIST.file),
         publish.DELETION_LIST.file: write_empty_deletion_list(connection, folder),
     }
-    rows.update(write_hashed_and_delta(connection, folder, previous))
+    rows.update(write_hashed_and_delta(
+        connection, folder, previous, staged_suppression_list(folder)
+    ))
     return rows
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from hygiene.landing import sha256_of
 from hygiene.load import connect
 from hygiene.publish.layout import MANIFEST_FILE, OWNER_ONLY_DIR, OWNER_ONLY_FILE
+from hygiene.sql_text import string_literal
 
 HELD_DELETION_LIST = Path("held") / "deletion_list.csv"
 # Great Expectations results, published with the run. They carry GX's own run metadata (times),
@@ -31,8 +32,9 @@ HASHED_COLUMNS = "channel, address_sha256, purpose, reason, since"
 DELETION_COLUMNS = "subject_type, subject_id, action, rule, due_date"
 ELIGIBILITY_COLUMNS = "channel, address, purpose, basis"
 
+SUPPRESSION_TABLE = "marts.suppression_list"
 SUPPRESSION_LIST = Output(
-    "suppression_list.csv", f"select {SUPPRESSION_COLUMNS} from marts.suppression_list"
+    "suppression_list.csv", f"select {SUPPRESSION_COLUMNS} from {SUPPRESSION_TABLE}"
 )
 ELIGIBILITY_LIST = Output(
     "marketing_eligibility.csv", f"select {ELIGIBILITY_COLUMNS} from marts.marketing_eligibility"
@@ -46,9 +48,11 @@ LISTS = (
     ELIGIBILITY_LIST,
     # Internal and owner-only, not part of CONTRACT.md: what `hygiene explain` reads to explain a
     # decision once the disposable warehouse is gone (rule, evidence, dates, links); Parquet.
+    # Without `address_sha256`: explain finds an address by itself, and the 64 random hex
+    # characters were two thirds of this file and of the time to write it.
     Output(
         "explain/address_decisions.parquet",
-        "select channel, address, address_sha256, purpose, is_eligible, basis, reason, since, rule,"
+        "select channel, address, purpose, is_eligible, basis, reason, since, rule,"
         " evidence_type, evidence_id, latest_event_action, latest_event_on"
         " from marts.fct_address_decisions",
     ),
@@ -117,7 +121,7 @@ def write_lists(
     with connect(warehouse, read_only=True) as connection:
         for output in LISTS:
             rows[output.file] = copy_query(connection, output.query, folder / output.file)
-        rows.update(write_hashed_and_delta(connection, folder, previous))
+        rows.update(write_hashed_and_delta(connection, folder, previous, SUPPRESSION_TABLE))
         if hold_deletions:
             make_subfolders(folder, [str(HELD_DELETION_LIST)])
             rows[str(HELD_DELETION_LIST)] = copy_query(
@@ -149,29 +153,45 @@ def copy_query(connection, query: str, path: Path) -> int:
         "format parquet, compression zstd" if path.suffix == ".parquet"
         else "header, delimiter ',', quote '\"'"
     )
-    (rows,) = connection.execute(f"copy ({query} order by all) to '{path}' ({options})").fetchone()
+    (rows,) = connection.execute(
+        f"copy ({query} order by all) to {string_literal(str(path))} ({options})"
+    ).fetchone()
     path.chmod(OWNER_ONLY_FILE)
     return rows
 
 
-def write_hashed_and_delta(connection, folder: Path, previous: Path | None) -> dict[str, int]:
-    """`suppression_list_hashed.csv` from the staged plain list, and `added`/`removed` rows of it
-    against the previous published run (`suppression_delta.csv`)."""
-    plain = f"read_csv('{folder / SUPPRESSION_LIST.file}', all_varchar = true)"
-    rows = {HASHED_LIST: copy_query(connection, f"select {HASHED_COLUMNS} from {plain}",
+def write_hashed_and_delta(
+    connection, folder: Path, previous: Path | None, suppressions: str
+) -> dict[str, int]:
+    """`suppression_list_hashed.csv`, the plain list's rows without the address, and the
+    `added`/`removed` rows of it against the previous published run (`suppression_delta.csv`).
+
+    `suppressions` is what the plain list was written from: the warehouse's table on a night,
+    the staged plain list (`staged_suppression_list`) where no table holds it."""
+    rows = {HASHED_LIST: copy_query(connection, f"select {HASHED_COLUMNS} from {suppressions}",
                                     folder / HASHED_LIST)}
     columns = "channel, address_sha256, purpose, reason"
-    current = f"select {columns} from read_csv('{folder / HASHED_LIST}', all_varchar = true)"
+    current = f"select {columns} from {suppressions}"
     if previous is not None and (previous / HASHED_LIST).is_file():
-        before = f"select {columns} from read_csv('{previous / HASHED_LIST}', all_varchar = true)"
+        before = f"select {columns} from {read_text_csv(previous / HASHED_LIST)}"
+        query = (
+            f"select 'added' as change, * from ({current} except {before}) "
+            f"union all select 'removed' as change, * from ({before} except {current})"
+        )
     else:
-        before = f"select * from ({current}) where false"  # a first run: everything is added
-    query = (
-        f"select 'added' as change, * from ({current} except {before}) "
-        f"union all select 'removed' as change, * from ({before} except {current})"
-    )
+        query = f"select 'added' as change, * from ({current})"  # a first run: everything is added
     rows[DELTA_LIST] = copy_query(connection, query, folder / DELTA_LIST)
     return rows
+
+
+def staged_suppression_list(folder: Path) -> str:
+    """The plain list staged in `folder`, as a relation to select from."""
+    return read_text_csv(folder / SUPPRESSION_LIST.file)
+
+
+def read_text_csv(path: Path) -> str:
+    """A published CSV as a relation of text columns, as it was written."""
+    return f"read_csv({string_literal(str(path))}, all_varchar = true)"
 
 
 def file_checksums(folder: Path) -> dict[str, str]:
