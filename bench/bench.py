@@ -70,6 +70,18 @@ class Size:
         return next((step.name for step in self.steps if not step.ok), None)
 
 
+# What CONTRACT.md "Output" asks a night to publish as plain files, whatever the product does: the
+# lists (a held deletion list is the day's list, kept for review) and the mail-tool exports.
+CONTRACT_LISTS = ("suppression_list.csv", "suppression_list_hashed.csv", "suppression_delta.csv",
+                  "marketing_eligibility.csv", "deletion_list.csv", "held/deletion_list.csv")
+FIRST_NIGHT_DELTA = "suppression_delta.csv"  # every suppression `added`; small on a later night
+
+
+def contract_bytes(published_files: dict[str, int]) -> int:
+    return sum(size for name, size in published_files.items()
+               if name in CONTRACT_LISTS or name.startswith("exports/"))
+
+
 def folder_bytes(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
@@ -233,6 +245,12 @@ def tables(sizes: list[Size]) -> str:
         biggest = sorted(s.published_files.items(), key=lambda item: -item[1])[:6]
         lines += ["", "Largest published files: " + ", ".join(
             f"`{name}` {size / 1e6:,.0f} MB" for name, size in biggest)]
+        contract = contract_bytes(s.published_files)
+        delta = s.published_files.get(FIRST_NIGHT_DELTA, 0)
+        lines += ["", (f"The contract's lists and exports alone: {contract / 1e6:,.0f} MB, "
+                  f"{contract / max(s.extract_bytes, 1):.2f}× the extracts "
+                  f"({(contract - delta) / max(s.extract_bytes, 1):.2f}× without the first "
+                  "night's delta, which lists every suppression)")]
     return "\n".join(lines)
 
 
