@@ -148,6 +148,26 @@ def test_a_rerun_gives_byte_identical_exports_whatever_the_row_order(tmp_path):
         assert (first / relative).read_bytes() == (second / relative).read_bytes(), relative
 
 
+def test_a_list_of_many_row_groups_is_exported_sorted_by_utf8_bytes(tmp_path):
+    """Enough rows for DuckDB to read, sort and store them in several row groups on every core:
+    the one sort for all tools (the table's insertion order) still comes out sorted everywhere."""
+    per_purpose = 100_000
+    with duckdb.connect() as connection:
+        connection.execute(
+            "copy (select 'email' as channel, md5(i::varchar) || 'ë@example.nl' as address,"
+            " 'h' as address_sha256, ['newsletter', 'offers', 'partner_offers'][i % 3 + 1]"
+            " as purpose, 'objected' as reason, '2026-01-02' as since"
+            f" from range({3 * per_purpose}) as t(i)) to '{tmp_path / 'list.csv'}' (header)"
+        )
+    rows = write_exports(tmp_path / "list.csv", tmp_path, ["brevo", "sendgrid"])
+
+    for tool in ("brevo", "sendgrid"):
+        for purpose in PURPOSES:
+            addresses = exported(tmp_path, tool, purpose)
+            assert rows[FORMATS[tool].relative_path(purpose)] == per_purpose
+            assert addresses == sorted(set(addresses), key=str.encode), (tool, purpose)
+
+
 def test_exports_are_owner_only_and_leave_no_scratch_files(run_folder):
     write_exports(run_folder / "suppression_list.csv", run_folder, list(FORMATS))
 

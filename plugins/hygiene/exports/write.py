@@ -81,7 +81,10 @@ def write_exports(suppression_list_csv: Path, folder: Path, tools: Sequence[str]
 
 
 def _load_suppressed(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """The distinct (purpose, address) pairs suppressed on e-mail, as the table `suppressed`.
+    """The distinct (purpose, address) pairs suppressed on e-mail, as the table `suppressed`,
+    stored sorted: by purpose, then address by its UTF-8 bytes (DuckDB's order of text). Every
+    export of a purpose reads its rows in that order, sorted once for all the tools: DuckDB
+    preserves insertion order (its default `preserve_insertion_order`), also on many threads.
 
     A purpose outside CONTRACT.md stops the exports rather than being left out: an address
     dropped from an export would be mailed.
@@ -106,7 +109,8 @@ def _load_suppressed(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
     try:
         connection.execute(
             "create table suppressed as select distinct purpose, address "
-            f"from {source} where channel = 'email' and nullif(address, '') is not null"
+            f"from {source} where channel = 'email' and nullif(address, '') is not null "
+            "order by purpose, address"
         )
     except duckdb.Error as error:
         # DuckDB quotes the offending line, which holds an address: only its number is shown.
@@ -136,7 +140,7 @@ def _write_csv(
 ) -> int:
     (rows,) = connection.execute(
         f"copy (select address as {identifier(export.field)} from suppressed "
-        f"where purpose = {string_literal(purpose)} order by address) "
+        f"where purpose = {string_literal(purpose)}) "  # in the table's order
         f"to {string_literal(str(path))} "
         f"(format csv, header, delimiter {string_literal(export.delimiter)}, quote '\"', escape '\"')"
     ).fetchone()
@@ -158,12 +162,14 @@ def _write_json(
     them as bytes: a union sorted in DuckDB needs far more memory than the lines alone.
     """
     lines = scratch / f"{export.tool}-{purpose}.lines"
+    (last_address,) = connection.execute(
+        "select max(address) from suppressed where purpose = ?", [purpose]
+    ).fetchone()
+    last = "null" if last_address is None else string_literal(last_address)
     (rows,) = connection.execute(
         "copy (select '  ' || to_json(address)::varchar"
-        " || case when address = last_address then '' else ',' end"
-        " from suppressed, (select max(address) as last_address from suppressed"
-        f" where purpose = {string_literal(purpose)})"
-        f" where purpose = {string_literal(purpose)} order by address) "
+        f" || case when address = {last} then '' else ',' end"
+        f" from suppressed where purpose = {string_literal(purpose)}) "  # in the table's order
         f"to {string_literal(str(lines))} (format csv, header false, delimiter '\x1f', quote '\x1e')"
     ).fetchone()
     with path.open("wb") as target, lines.open("rb") as addresses:
