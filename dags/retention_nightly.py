@@ -32,9 +32,8 @@ from hygiene import assets
 from hygiene.alerts import FAILED, HELD, LATE, alerts
 from hygiene.dbt_docs import model_descriptions
 from hygiene.progress import said
-from hygiene.settings import NIGHTLY_DBT_EXCLUDE, Settings
+from hygiene.settings import NIGHTLY_DAG_ID, NIGHTLY_DBT_EXCLUDE, Settings
 
-DAG_ID = "retention_nightly"
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 RUN_DATE = "{{ ti.xcom_pull(task_ids='resolve_run_date') }}"
 # Each attempt has a warehouse file of its own (hygiene.attempts): load_raw names it.
@@ -109,7 +108,7 @@ PROFILE = ProfileConfig(
 
 
 @dag(
-    dag_id=DAG_ID,
+    dag_id=NIGHTLY_DAG_ID,
     schedule="0 3 * * *",
     # Any night may be run again by hand (`make run DATE=...`, a backfill): Airflow creates no
     # task for a date before the start date, so it lies far back; catchup=False keeps the

@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from hygiene.foreground import DAG_ID, airflow_command
+from hygiene.foreground import airflow_command
+from hygiene.settings import NIGHTLY_DAG_ID
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -76,7 +77,7 @@ def run_dag(
     """
     ensure_metadata_db()
     return subprocess.run(
-        airflow_command("dags", "test", DAG_ID, run_date),
+        airflow_command("dags", "test", NIGHTLY_DAG_ID, run_date),
         env=airflow_env(folders) | dict(extra_env or {}),
         capture_output=True, text=True, cwd=PROJECT_ROOT, check=False,
     )

@@ -22,10 +22,9 @@ from datetime import datetime
 from pathlib import Path
 
 from hygiene.attempts import FOREGROUND_VARIABLE, latest_journal
-from hygiene.settings import PROJECT_ROOT, Settings
+from hygiene.settings import NIGHTLY_DAG_ID, PROJECT_ROOT, Settings
 from hygiene.summary import night_summary
 
-DAG_ID = "retention_nightly"
 LOCK_FILE = ".foreground.lock"
 LOG_FOLDER = PROJECT_ROOT / "logs"
 DBT_PRODUCER = "rules.dbt_producer_watcher"
@@ -59,7 +58,7 @@ def run_night(run_date: str, settings: Settings) -> int:
         print(f"Night of {run_date}: Airflow's output goes to {log}", flush=True)
         with log.open("w") as output:
             process = subprocess.Popen(
-                airflow_command("dags", "test", DAG_ID, run_date),
+                airflow_command("dags", "test", NIGHTLY_DAG_ID, run_date),
                 env={**os.environ, FOREGROUND_VARIABLE: "1", "HYGIENE_DBT_SENSOR_MODE": "reschedule",
                      "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
                      # dbt and airflow of this environment, also when it is not activated
@@ -104,7 +103,7 @@ class TaskLogs:
         if self.run_id is None:
             return
         for task, lines in self.lines.items():
-            path = (log_folder / f"dag_id={DAG_ID}" / f"run_id={self.run_id}" / f"task_id={task}"
+            path = (log_folder / f"dag_id={NIGHTLY_DAG_ID}" / f"run_id={self.run_id}" / f"task_id={task}"
                     / "attempt=1.log")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text("".join(lines))

@@ -17,11 +17,10 @@ import logging
 from airflow.listeners import hookimpl
 from sqlalchemy.orm import object_session
 
-from hygiene.settings import Settings, run_date_of
+from hygiene.settings import NIGHTLY_DAG_ID, Settings, run_date_of
 
 log = logging.getLogger(__name__)
 
-DAG_ID = "retention_nightly"
 # How a note of ours begins (hygiene.summary): such a note is ours to replace on a rerun.
 OUR_NOTES = ("Published ", "FAILED ")
 # dag_run_note.content is VARCHAR(1000): a longer note would fail the commit of the run's state.
@@ -41,7 +40,7 @@ def on_dag_run_failed(dag_run, msg: str) -> None:
 def note_the_night(dag_run, *, succeeded: bool) -> None:
     """Write the night's sentence into the nightly run's note; never fail the process that ends
     the run (a note is a convenience, the run's state is what counts)."""
-    if dag_run.dag_id != DAG_ID:
+    if dag_run.dag_id != NIGHTLY_DAG_ID:
         return
     try:
         if object_session(dag_run) is not None:

@@ -24,6 +24,8 @@ DBT_DOCS_PAGE = PROJECT_ROOT / ".build" / "dbt-docs" / "static_index.html"
 # checked once, on the published tables, by the `consent_proof` and `marts` suites (and the
 # policy file by hygiene.policy before a run reads it).
 NIGHTLY_DBT_EXCLUDE = ["resource_type:unit_test", "resource_type:test"]
+# The nightly DAG (dags/retention_nightly.py), as `make run`, the run notes and the tests name it.
+NIGHTLY_DAG_ID = "retention_nightly"
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from airflow_runner import BIN, DAG_ID, Folders, airflow_env
+from airflow_runner import BIN, Folders, airflow_env
 from hygiene.generate import generate_landing
-from hygiene.settings import run_date_of
+from hygiene.settings import NIGHTLY_DAG_ID, run_date_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.browser]
 
@@ -112,7 +112,7 @@ class Standalone:
             [str(BIN / "airflow"), "standalone"], env=self.env, cwd=self.home, stdout=self.log,
             stderr=subprocess.STDOUT, start_new_session=True,
         )
-        for dag_id in (DAG_ID, APPROVAL_DAG):
+        for dag_id in (NIGHTLY_DAG_ID, APPROVAL_DAG):
             wait_for(f"the DAG processor to register {dag_id}", STARTUP_SECONDS,
                      lambda dag_id=dag_id: query(self.database,
                                                  "select dag_id from dag where dag_id = ?", dag_id))
@@ -198,18 +198,18 @@ def session(tmp_path_factory) -> dict:
             standalone.start()
             engineer = log_in(browser, standalone, "admin")
             unpause_in_the_ui(engineer, standalone, APPROVAL_DAG)
-            unpause_in_the_ui(engineer, standalone, DAG_ID)
-            run_id, state, logical_date = standalone.finished_run(DAG_ID, "scheduled")
-            found |= {"state": state, "tasks": standalone.task_states(DAG_ID, run_id),
+            unpause_in_the_ui(engineer, standalone, NIGHTLY_DAG_ID)
+            run_id, state, logical_date = standalone.finished_run(NIGHTLY_DAG_ID, "scheduled")
+            found |= {"state": state, "tasks": standalone.task_states(NIGHTLY_DAG_ID, run_id),
                       "run_date": run_date_of(datetime.fromisoformat(logical_date).replace(tzinfo=UTC))}
             found["note"] = query(
                 standalone.database, "select n.content from dag_run_note n join dag_run r"
-                " on r.id = n.dag_run_id where r.dag_id = ? and r.run_id = ?", DAG_ID, run_id)
-            engineer.goto(f"{standalone.url}/dags/{DAG_ID}/runs/{run_id}")
+                " on r.id = n.dag_run_id where r.dag_id = ? and r.run_id = ?", NIGHTLY_DAG_ID, run_id)
+            engineer.goto(f"{standalone.url}/dags/{NIGHTLY_DAG_ID}/runs/{run_id}")
             engineer.wait_for_timeout(3000)
             engineer.screenshot(path=standalone.shots / "1-nightly-run.png")
             found["model_doc"] = httpx.get(
-                f"{standalone.url}/api/v2/dags/{DAG_ID}/tasks/rules.suppression_list_run",
+                f"{standalone.url}/api/v2/dags/{NIGHTLY_DAG_ID}/tasks/rules.suppression_list_run",
                 headers=standalone.token("admin"), timeout=30).json().get("doc_md")
 
             found["waiting"] = wait_for("the approval DAG to ask a person", RUN_SECONDS, lambda: query(
