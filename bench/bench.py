@@ -39,7 +39,9 @@ sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "bench")]
 import bench_night
 import duckdb
 
+from hygiene.exports.formats import EXPORTS_FOLDER
 from hygiene.generate import generate_landing
+from hygiene.publish import lists
 
 RUN_DATE = date(2025, 3, 14)
 BEGIN, END = "<!-- make bench: begin -->", "<!-- make bench: end -->"
@@ -72,14 +74,14 @@ class Size:
 
 # What CONTRACT.md "Output" asks a night to publish as plain files, whatever the product does: the
 # lists (a held deletion list is the day's list, kept for review) and the mail-tool exports.
-CONTRACT_LISTS = ("suppression_list.csv", "suppression_list_hashed.csv", "suppression_delta.csv",
-                  "marketing_eligibility.csv", "deletion_list.csv", "held/deletion_list.csv")
-FIRST_NIGHT_DELTA = "suppression_delta.csv"  # every suppression `added`; small on a later night
+CONTRACT_LISTS = (lists.SUPPRESSION_LIST.file, lists.HASHED_LIST, lists.DELTA_LIST,
+                  lists.ELIGIBILITY_LIST.file, lists.DELETION_LIST.file,
+                  str(lists.HELD_DELETION_LIST))
 
 
 def contract_bytes(published_files: dict[str, int]) -> int:
     return sum(size for name, size in published_files.items()
-               if name in CONTRACT_LISTS or name.startswith("exports/"))
+               if name in CONTRACT_LISTS or name.startswith(f"{EXPORTS_FOLDER}/"))
 
 
 def folder_bytes(folder: Path) -> int:
@@ -246,7 +248,8 @@ def tables(sizes: list[Size]) -> str:
         lines += ["", "Largest published files: " + ", ".join(
             f"`{name}` {size / 1e6:,.0f} MB" for name, size in biggest)]
         contract = contract_bytes(s.published_files)
-        delta = s.published_files.get(FIRST_NIGHT_DELTA, 0)
+        # a first night's delta lists every suppression; a later night's is small
+        delta = s.published_files.get(lists.DELTA_LIST, 0)
         lines += ["", (f"The contract's lists and exports alone: {contract / 1e6:,.0f} MB, "
                   f"{contract / max(s.extract_bytes, 1):.2f}× the extracts "
                   f"({(contract - delta) / max(s.extract_bytes, 1):.2f}× without the first "
