@@ -165,12 +165,13 @@ def _write_json(
     (last_address,) = connection.execute(
         "select max(address) from suppressed where purpose = ?", [purpose]
     ).fetchone()
-    last = "null" if last_address is None else string_literal(last_address)
+    # The address is a parameter, never SQL text, so no error message can quote it.
     (rows,) = connection.execute(
         "copy (select '  ' || to_json(address)::varchar"
-        f" || case when address = {last} then '' else ',' end"
+        " || case when address = $last then '' else ',' end"
         f" from suppressed where purpose = {string_literal(purpose)}) "  # in the table's order
-        f"to {string_literal(str(lines))} (format csv, header false, delimiter '\x1f', quote '\x1e')"
+        f"to {string_literal(str(lines))} (format csv, header false, delimiter '\x1f', quote '\x1e')",
+        {"last": last_address},
     ).fetchone()
     with path.open("wb") as target, lines.open("rb") as addresses:
         target.write(("{" + json.dumps(export.field) + ": [\n").encode())
