@@ -113,6 +113,23 @@ def test_g1_ragged_csv_is_unreadable(tmp_path):
     assert "a@b.nl" not in message
 
 
+@pytest.mark.parametrize(
+    "sequence",
+    [b"\xe9", b"\xc0\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xe2\x82"],
+    ids=["windows-1252", "overlong", "surrogate", "beyond U+10FFFF", "cut short"],
+)
+def test_g1_bytes_that_are_not_utf8_are_named_by_their_line(tmp_path, sequence):
+    """DuckDB's reader refuses them as it reads (the loader reads a UTF-8 file once); the line
+    comes from Python's strict decoder, and the name with the bad bytes is not in the message."""
+    folder = write_landing(tmp_path / "l", ["C1,,,,,2024-01-01,booking,"])
+    (folder / "crm_contacts.csv").write_bytes(
+        f"{CONTACTS_HEADER}\nC1,,,,,2024-01-01,booking,\nC2,,,Ren".encode() + sequence
+        + b",,2024-01-01,booking,\n"
+    )
+    with pytest.raises(ExtractError, match=r"crm_contacts.csv, line 3: not UTF-8; Windows-1252\?"):
+        load_extracts(folder, tmp_path / "wh.duckdb")
+
+
 def test_optional_unsubscribe_file_may_be_absent(tmp_path):
     folder = write_landing(tmp_path / "l", ["C1,,,,,2024-01-01,booking,"])
     loaded = {item.name: item.rows for item in load_extracts(folder, tmp_path / "wh.duckdb")}

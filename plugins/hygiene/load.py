@@ -63,6 +63,14 @@ _EXPECTED_FORMAT = {
 }
 
 
+# How DuckDB's CSV reader says a file is not UTF-8 (tests/test_bad_inputs.py reads such files).
+_NOT_UTF8_MESSAGE = "Invalid unicode"
+
+
+class _NotUtf8(Exception):
+    """DuckDB refused the file as UTF-8: csv_text.readable_utf8 decides what to read instead."""
+
+
 # Row numbers of skipped rows a report and the manifest name (the rest are counted).
 SHOWN_ROWS = 20
 
@@ -99,7 +107,9 @@ def load_extracts(landing: Path, warehouse: Path) -> list[LoadedExtract]:
     """Load every extract of `landing` into `raw.<name>`; raise ExtractError listing all problems.
 
     A file that is not UTF-8 is read in the encoding the operator declared
-    (HYGIENE_EXTRACT_ENCODING), from a UTF-8 copy beside the warehouse.
+    (HYGIENE_EXTRACT_ENCODING), from a UTF-8 copy beside the warehouse. DuckDB's reader checks
+    the UTF-8 as it reads, so a UTF-8 file, the usual night, is read once: only a file it refuses
+    is decoded in Python, to name the line of the first bad byte or to make that copy.
     """
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     encoding = extract_encoding()
@@ -116,7 +126,10 @@ def load_extracts(landing: Path, warehouse: Path) -> list[LoadedExtract]:
                     loaded.append(LoadedExtract(extract.name, 0))
                     continue
                 try:
-                    result = _load_one(connection, extract, readable_utf8(path, encoding, scratch))
+                    try:
+                        result = _load_one(connection, extract, path)
+                    except _NotUtf8:
+                        result = _load_one(connection, extract, readable_utf8(path, encoding, scratch))
                 except ExtractError as error:
                     problems.append(str(error))
                     continue
@@ -158,6 +171,8 @@ def _load_one(
             [str(path), delimiter],
         )
     except duckdb.Error as error:
+        if _NOT_UTF8_MESSAGE in str(error):
+            raise _NotUtf8 from error
         return [f"{path.name}: unreadable CSV ({_describe(error)})"]
 
     missing = [c.name for c in extract.columns if c.required and c.name not in header]
