@@ -11,6 +11,29 @@
 -- Both are lifted only by a provable grant later than `since`, exactly as M5 step 1 says.
 -- Steps 3 (soft opt-in, M2) and 4 (`invalid_proof`/`no_basis`) are decided in
 -- fct_address_decisions; `has_unprovable_grant` is kept here for step 4.
+--
+-- How (docs/decisions.md, 58): one `group by` over the events and the remembered stops takes,
+-- per kind (stop, provable grant, unprovable grant, any event), the max of an integer *order
+-- key* that packs the kind's order, so that "the latest, ties broken as M5 says" is one `max`.
+-- Integer states spill to disk where states holding text do not, and a night must fit the
+-- machine by spilling. Each key ends in the event's place in the order of event ids (lower id
+-- wins a tie, so that a rerun cites the same event); the winning events' ids are looked up after.
+{#- Bit layout of the order keys (hugeint, 127 bits). A date is its day number + 2^30 (any
+    date of the extracts, whose years have four digits, fits 31 bits), 0 when there is none
+    (NULLS LAST, as a window's `order by ... desc` would: a remembered stop of a legacy list
+    can lack its `since`); a time is its epoch microseconds + 2^63 (64 bits), 0 when there is
+    none (a time beats none); the event's place is 2^31 - 1 - its rank in the order of ids (31
+    bits: the lower id, the higher key). -#}
+{% set day = "coalesce((({0}) - date '1970-01-01' + 1073741824)::hugeint, 0)" -%}
+{% set date_from_key -%}
+    case when ({0}) > 0 then date '1970-01-01' + (({0}) - 1073741824)::integer end
+{%- endset %}
+{% set event_place -%}
+    case
+        when event_rank < 2147483647 then 2147483647 - event_rank
+        else error('int_address_consent: 2^31 events or more; widen the order keys')
+    end
+{%- endset %}
 with events as (select * from {{ ref('int_address_events') }}),
 
 previous_suppressions as (select * from {{ ref('stg_state__previous_suppressions') }}),
@@ -19,20 +42,22 @@ tombstones as (select * from {{ ref('stg_state__tombstones') }}),
 
 known_addresses as (select * from {{ ref('int_known_addresses') }}),
 
-stops_from_events as (
+event_ids as (
+    -- every event once, numbered in the order of its id (origin only separates equal ids)
     select
-        channel,
-        address,
-        purpose,
-        action,
-        occurred_on as stop_on,
-        -- an unsubscribe is an objection by M7; any other stop is M5's
-        case origin when 'mailtool_unsubscribe' then 'M7' else 'M5' end as rule,
-        origin as evidence_type,
-        event_id as evidence_id,
-        1 as evidence_rank,
+        event_id,
+        origin,
+        row_number() over (order by event_id, origin) as event_rank,
     from events
-    where action in ('withdraw', 'object')
+    group by event_id, origin
+),
+
+ranked_events as (
+    select
+        events.*,
+        event_ids.event_rank,
+    from events
+    inner join event_ids using (event_id, origin)
 ),
 
 stops_from_previous_run as (
@@ -40,15 +65,8 @@ stops_from_previous_run as (
         channel,
         known_addresses.address,
         previous_suppressions.purpose,
-        case previous_suppressions.reason
-            when 'objected' then 'object'
-            else 'withdraw'
-        end as action,
+        coalesce(previous_suppressions.reason = 'objected', false) as is_object,
         previous_suppressions.since as stop_on,
-        'M8' as rule,
-        'previous_run' as evidence_type,
-        null as evidence_id,
-        2 as evidence_rank,
     from previous_suppressions
     inner join known_addresses using (channel, address_hmac)
 ),
@@ -58,128 +76,154 @@ stops_from_tombstones as (
         channel,
         known_addresses.address,
         tombstones.purpose,
-        case tombstones.reason when 'objected' then 'object' else 'withdraw' end as action,
+        coalesce(tombstones.reason = 'objected', false) as is_object,
         tombstones.since as stop_on,
-        'M10' as rule,
-        'tombstone' as evidence_type,
-        null as evidence_id,
-        3 as evidence_rank,
     from tombstones
     inner join known_addresses using (channel, address_hmac)
 ),
 
-stops as (
-    select * from stops_from_events
+order_keys as (
+    -- stop:  date, then `object` before `withdraw` (M5), then the current extract before the
+    --        previous run (M8) before tombstones (M10) (the most explainable evidence), then id;
+    -- grant: date, then time, then id; provable (M4) and unprovable grants kept apart;
+    -- event: date, then M5's order of one date: `object`, `withdraw`, `grant`.
+    select
+        channel,
+        address,
+        purpose,
+        case
+            when action in ('withdraw', 'object')
+                then
+                    ({{ day.format('occurred_on') }} << 95)
+                    | ((action = 'object')::hugeint << 94)
+                    | (2::hugeint << 92)
+                    | {{ event_place }}
+        end as stop_key,
+        case
+            when action = 'grant'
+                then
+                    ({{ day.format('occurred_on') }} << 95)
+                    | (coalesce(epoch_us(occurred_at)::hugeint + 9223372036854775808, 0) << 31)
+                    | {{ event_place }}
+        end as grant_key,
+        action = 'grant' and has_proof as is_provable_grant,
+        action = 'grant' and not coalesce(has_proof, false) as is_unprovable_grant,
+        ({{ day.format('occurred_on') }} << 2)
+        | case action when 'object' then 2 when 'withdraw' then 1 else 0 end as event_key,
+    from ranked_events
     union all
-    select * from stops_from_previous_run
+    select
+        channel,
+        address,
+        purpose,
+        ({{ day.format('stop_on') }} << 95)
+        | (is_object::hugeint << 94)
+        | (1::hugeint << 92) as stop_key,
+        null as grant_key,
+        false as is_provable_grant,
+        false as is_unprovable_grant,
+        null as event_key,
+    from stops_from_previous_run
     union all
-    select * from stops_from_tombstones
-),
-
-latest_stops as (
-    -- the latest stop; on the same date `object` before `withdraw` (M5), then the current
-    -- extract before the previous run's state (the most explainable evidence)
-    select * from stops
-    qualify
-        row_number() over (
-            partition by channel, address, purpose
-            order by stop_on desc, action = 'object' desc, evidence_rank asc, evidence_id asc
-        ) = 1
-),
-
-latest_provable_grants as (
     select
         channel,
         address,
         purpose,
-        event_id as grant_event_id,
-        occurred_on as granted_on,
-    from events
-    where action = 'grant' and has_proof
-    qualify
-        row_number() over (
-            partition by channel, address, purpose
-            order by occurred_on desc, occurred_at desc, event_id asc
-        ) = 1
+        ({{ day.format('stop_on') }} << 95) | (is_object::hugeint << 94) as stop_key,
+        null as grant_key,
+        false as is_provable_grant,
+        false as is_unprovable_grant,
+        null as event_key,
+    from stops_from_tombstones
 ),
 
-latest_unprovable_grants as (
+latest as (
     select
         channel,
         address,
         purpose,
-        event_id as unprovable_grant_event_id,
-        occurred_on as unprovable_granted_on,
-    from events
-    where action = 'grant' and not coalesce(has_proof, false)
-    qualify
-        row_number() over (
-            partition by channel, address, purpose
-            order by occurred_on desc, occurred_at desc, event_id asc
-        ) = 1
+        max(stop_key) as stop_key,
+        max(grant_key) filter (where is_provable_grant) as provable_grant_key,
+        max(grant_key) filter (where is_unprovable_grant) as unprovable_grant_key,
+        max(event_key) as event_key,
+    from order_keys
+    group by channel, address, purpose
 ),
 
-latest_events as (
-    -- the latest event in the extracts (state rows are not events); on the same date the
-    -- order of M5: `object`, then `withdraw`, then `grant`
+unpacked as (
     select
         channel,
         address,
         purpose,
-        action as latest_event_action,
-        occurred_on as latest_event_on,
-    from events
-    qualify
-        row_number() over (
-            partition by channel, address, purpose
-            order by
-                occurred_on desc,
-                case action when 'object' then 1 when 'withdraw' then 2 else 3 end asc,
-                occurred_at desc,
-                event_id asc
-        ) = 1
+        case
+            when (stop_key >> 94) & 1 = 1 then 'object'
+            when stop_key is not null then 'withdraw'
+        end as stop_action,
+        {{ date_from_key.format('stop_key >> 95') }} as stop_on,
+        case (stop_key >> 92) & 3 when 2 then 'extract' when 1 then 'M8' when 0 then 'M10' end
+            as stop_source,
+        2147483647 - (stop_key & 2147483647) as stop_event_rank,
+        {{ date_from_key.format('provable_grant_key >> 95') }} as granted_on,
+        2147483647 - (provable_grant_key & 2147483647) as grant_event_rank,
+        {{ date_from_key.format('unprovable_grant_key >> 95') }} as unprovable_granted_on,
+        2147483647 - (unprovable_grant_key & 2147483647) as unprovable_grant_event_rank,
+        case event_key & 3 when 2 then 'object' when 1 then 'withdraw' when 0 then 'grant' end
+            as latest_event_action,
+        {{ date_from_key.format('event_key >> 2') }} as latest_event_on,
+    from latest
 ),
 
-address_purposes as (
-    select
-        channel,
-        address,
-        purpose,
-    from events
+cited_ranks as (
+    select stop_event_rank as event_rank from unpacked
+    where stop_source = 'extract'
     union
-    select
-        channel,
-        address,
-        purpose,
-    from stops
+    select grant_event_rank from unpacked
+    union
+    select unprovable_grant_event_rank from unpacked
+),
+
+cited_events as (
+    -- only the cited events' ids: three lookups in all of event_ids would not spill together
+    select event_ids.*
+    from event_ids
+    semi join cited_ranks using (event_rank)
 ),
 
 decided as (
     select
-        channel,
-        address,
-        purpose,
-        latest_stops.stop_on is not null
-        and (
-            latest_provable_grants.granted_on is null
-            or latest_stops.stop_on >= latest_provable_grants.granted_on
-        ) as is_stopped,
-        latest_stops.action as stop_action,
-        latest_stops.stop_on,
-        latest_stops.rule as stop_rule,
-        latest_stops.evidence_type as stop_evidence_type,
-        latest_stops.evidence_id as stop_evidence_id,
-        latest_provable_grants.grant_event_id,
-        latest_provable_grants.granted_on,
-        latest_unprovable_grants.unprovable_grant_event_id,
-        latest_unprovable_grants.unprovable_granted_on,
-        latest_events.latest_event_action,
-        latest_events.latest_event_on,
-    from address_purposes
-    left join latest_stops using (channel, address, purpose)
-    left join latest_provable_grants using (channel, address, purpose)
-    left join latest_unprovable_grants using (channel, address, purpose)
-    left join latest_events using (channel, address, purpose)
+        unpacked.channel,
+        unpacked.address,
+        unpacked.purpose,
+        unpacked.stop_on is not null
+        and (unpacked.granted_on is null or unpacked.stop_on >= unpacked.granted_on)
+            as is_stopped,
+        unpacked.stop_action,
+        unpacked.stop_on,
+        case unpacked.stop_source
+            -- an unsubscribe is an objection by M7; any other stop is M5's
+            when 'extract'
+                then case stop_event.origin when 'mailtool_unsubscribe' then 'M7' else 'M5' end
+            else unpacked.stop_source
+        end as stop_rule,
+        case unpacked.stop_source
+            when 'extract' then stop_event.origin
+            when 'M8' then 'previous_run'
+            when 'M10' then 'tombstone'
+        end as stop_evidence_type,
+        stop_event.event_id as stop_evidence_id,
+        grant_event.event_id as grant_event_id,
+        unpacked.granted_on,
+        unprovable_grant_event.event_id as unprovable_grant_event_id,
+        unpacked.unprovable_granted_on,
+        unpacked.latest_event_action,
+        unpacked.latest_event_on,
+    from unpacked
+    left join cited_events as stop_event
+        on unpacked.stop_source = 'extract' and unpacked.stop_event_rank = stop_event.event_rank
+    left join cited_events as grant_event
+        on unpacked.grant_event_rank = grant_event.event_rank
+    left join cited_events as unprovable_grant_event
+        on unpacked.unprovable_grant_event_rank = unprovable_grant_event.event_rank
 ),
 
 final as (
