@@ -57,7 +57,7 @@ from hygiene.publish.lists import (
     write_empty_deletion_list,
     write_hashed_and_delta,
 )
-from hygiene.sql_macros import amsterdam_date_sql, normalize_sql, render
+from hygiene.sql_macros import amsterdam_date_sql, normalize_sql, sha256_hex_sql
 from hygiene.state.snapshot import TABLES, write_parquet, write_runs
 
 CHANNELS = tuple(channel for channel in EVENT_CHANNELS if channel != "all")
@@ -298,7 +298,7 @@ def _write_lists(connection, folder: Path, previous: Path | None) -> dict[str, i
         )
         select
             channel, address,
-            coalesce(address_sha256, {render("sha256_hex.sql", "sha256_hex", "address")})
+            coalesce(address_sha256, {sha256_hex_sql("address")})
                 as address_sha256,
             purpose,
             case when is_decided_by_new_stop then new_reason else previous_reason end as reason,

@@ -37,6 +37,11 @@ def normalize_sql(channel: str, column: str) -> str:
     return render(*NORMALIZE[channel], column)
 
 
+def sha256_hex_sql(column: str) -> str:
+    """The SQL expression of RULES.md "address_sha256" of the normalised address `column`."""
+    return render("sha256_hex.sql", "sha256_hex", column)
+
+
 def amsterdam_date_sql(column: str) -> str:
     """The SQL expression of a timestamp's date in Europe/Amsterdam (RULES.md "Terms")."""
     return render("amsterdam_date.sql", "amsterdam_date", column)

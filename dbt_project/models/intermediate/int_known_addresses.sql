@@ -3,7 +3,10 @@
 -- ("Address", M6: decisions are per address, not per contact). Invalid values never get here
 -- (they are never mailed; see int_invalid_addresses); missing ones are simply absent. Each
 -- address carries its keyed hash (M10), computed once here for every model that matches
--- remembered stops (M8) or tombstones against the known addresses.
+-- remembered stops (M8) or tombstones against the known addresses. The unkeyed address_sha256
+-- is computed by suppression_list for the addresses it lists, not here for every address:
+-- carried through fct_address_decisions its 64 hex characters were a third of that table's
+-- build (docs/decisions.md, 61).
 with contact_addresses as (select * from {{ ref('int_contact_addresses') }}),
 
 bookings as (select * from {{ ref('stg_bookings__bookings') }}),
@@ -41,7 +44,6 @@ final as (
         ---------- keys
         channel,
         address,
-        {{ sha256_hex('address') }} as address_sha256,
         {{ address_hmac('address') }} as address_hmac,
         ---------- where the address was seen
         bool_or(source_table = 'crm_contacts') as is_crm_address,

@@ -21,7 +21,6 @@ address_purposes as (
     select
         known_addresses.channel,
         known_addresses.address,
-        known_addresses.address_sha256,
         purposes.purpose,
     from known_addresses
     cross join purposes
@@ -78,7 +77,6 @@ final as (
         ---------- keys
         channel,
         address,
-        address_sha256,
         purpose,
         ---------- decision
         step in ('consent', 'soft_opt_in') as is_eligible,

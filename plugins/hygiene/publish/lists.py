@@ -48,8 +48,8 @@ LISTS = (
     ELIGIBILITY_LIST,
     # Internal and owner-only, not part of CONTRACT.md: what `hygiene explain` reads to explain a
     # decision once the disposable warehouse is gone (rule, evidence, dates, links); Parquet.
-    # Without `address_sha256`: explain finds an address by itself, and the 64 random hex
-    # characters were two thirds of this file and of the time to write it.
+    # Without `address_sha256` (only suppression_list computes it): explain finds an address by
+    # itself, and the 64 random hex characters were two thirds of this file.
     Output(
         "explain/address_decisions.parquet",
         "select channel, address, purpose, is_eligible, basis, reason, since, rule,"

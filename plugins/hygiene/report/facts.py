@@ -26,6 +26,7 @@ from hygiene.publish.lists import (
     VALIDATION_FOLDER,
 )
 from hygiene.quality.suites import SUITE_NAMES
+from hygiene.sql_macros import sha256_hex_sql
 
 FACTS_FILE = "report_facts.json"
 # The shape of the facts; facts of an older shape are still rendered, with "no comparison" and
@@ -129,15 +130,22 @@ CHANGES = {
         where before.basis is distinct from now.basis
         group by all order by all
     """,
+    # The decisions carry no hash (suppression_list computes it for the listed addresses): the
+    # stops' hashes are computed here, for the stops only.
     "new_stops": f"""
         with before as (
             select channel, address_sha256, purpose, reason
             from read_csv($previous, header = true, all_varchar = true)
+        ),
+        now as (
+            select channel, {sha256_hex_sql("address")} as address_sha256, purpose, reason, rule
+            from marts.fct_address_decisions
+            where reason in {STOPS}
         )
         select now.reason, now.rule, now.channel, count(*) as addresses
-        from marts.fct_address_decisions as now
+        from now
         left join before using (channel, address_sha256, purpose)
-        where now.reason in {STOPS} and (before.reason is null or before.reason not in {STOPS})
+        where before.reason is null or before.reason not in {STOPS}
         group by all order by all
     """,
 }
