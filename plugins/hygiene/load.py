@@ -126,10 +126,7 @@ def load_extracts(landing: Path, warehouse: Path) -> list[LoadedExtract]:
                     loaded.append(LoadedExtract(extract.name, 0))
                     continue
                 try:
-                    try:
-                        result = _load_one(connection, extract, path)
-                    except _NotUtf8:
-                        result = _load_one(connection, extract, readable_utf8(path, encoding, scratch))
+                    result = _load_file(connection, extract, path, encoding, scratch)
                 except ExtractError as error:
                     problems.append(str(error))
                     continue
@@ -145,6 +142,19 @@ def load_extracts(landing: Path, warehouse: Path) -> list[LoadedExtract]:
             "published from them (G1). Fix the export and rerun:\n- " + "\n- ".join(problems)
         )
     return loaded
+
+
+def _load_file(
+    connection: duckdb.DuckDBPyConnection, extract: Extract, path: Path, encoding: str,
+    scratch: Path,
+) -> LoadedExtract | list[str]:
+    """`_load_one` of the file as it is; only a file DuckDB refused as UTF-8 is read again, as
+    `readable_utf8` says (outside the `except`, so no error carries DuckDB's)."""
+    try:
+        return _load_one(connection, extract, path)
+    except _NotUtf8:
+        pass
+    return _load_one(connection, extract, readable_utf8(path, encoding, scratch))
 
 
 def _load_one(
@@ -172,7 +182,8 @@ def _load_one(
         )
     except duckdb.Error as error:
         if _NOT_UTF8_MESSAGE in str(error):
-            raise _NotUtf8 from error
+            # without its cause: DuckDB's message quotes the row (personal data)
+            raise _NotUtf8 from None
         return [f"{path.name}: unreadable CSV ({_describe(error)})"]
 
     missing = [c.name for c in extract.columns if c.required and c.name not in header]
