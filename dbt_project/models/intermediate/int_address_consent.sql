@@ -18,22 +18,30 @@
 -- Integer states spill to disk where states holding text do not, and a night must fit the
 -- machine by spilling. Each key ends in the event's place in the order of event ids (lower id
 -- wins a tie, so that a rerun cites the same event); the winning events' ids are looked up after.
-{#- Bit layout of the order keys (hugeint, 127 bits). A date is its day number + 2^30 (any
-    date of the extracts, whose years have four digits, fits 31 bits), 0 when there is none
-    (NULLS LAST, as a window's `order by ... desc` would: a remembered stop of a legacy list
-    can lack its `since`); a time is its epoch microseconds + 2^63 (64 bits), 0 when there is
-    none (a time beats none); the event's place is 2^31 - 1 - its rank in the order of ids (31
-    bits: the lower id, the higher key). -#}
+{#- Bit layout of the order keys (hugeint, 127 bits), from the high bits down:
+      stop key:   date | object | source (2 bits) | place
+      grant key:  date | time (64 bits)           | place
+      event key:  date | action (2 bits)
+    A date is its day number + 2^30 (any date of the extracts, whose years have four digits,
+    fits 31 bits), 0 when there is none (NULLS LAST, as a window's `order by ... desc` would: a
+    remembered stop of a legacy list can lack its `since`); a time is its epoch microseconds +
+    2^63, 0 when there is none (a time beats none); the event's place is 2^31 - 1 - its rank in
+    the order of ids (31 bits: the lower id, the higher key). -#}
+{% set shift = {"date": 95, "object": 94, "source": 92, "time": 31} -%}
+{% set stop_sources = {"extract": 2, "M8": 1, "M10": 0} -%}
+{% set event_actions = {"object": 2, "withdraw": 1, "grant": 0} -%}
+{% set place_mask = 2147483647 -%}
 {% set day = "coalesce((({0}) - date '1970-01-01' + 1073741824)::hugeint, 0)" -%}
 {% set date_from_key -%}
     case when ({0}) > 0 then date '1970-01-01' + (({0}) - 1073741824)::integer end
 {%- endset %}
 {% set event_place -%}
     case
-        when event_rank < 2147483647 then 2147483647 - event_rank
+        when event_rank < {{ place_mask }} then {{ place_mask }} - event_rank
         else error('int_address_consent: 2^31 events or more; widen the order keys')
     end
 {%- endset %}
+{% set place_from_key = place_mask ~ " - ({0} & " ~ place_mask ~ ")" -%}
 with events as (select * from {{ ref('int_address_events') }}),
 
 previous_suppressions as (select * from {{ ref('stg_state__previous_suppressions') }}),
@@ -94,31 +102,38 @@ order_keys as (
         case
             when action in ('withdraw', 'object')
                 then
-                    ({{ day.format('occurred_on') }} << 95)
-                    | ((action = 'object')::hugeint << 94)
-                    | (2::hugeint << 92)
+                    ({{ day.format('occurred_on') }} << {{ shift.date }})
+                    | ((action = 'object')::hugeint << {{ shift.object }})
+                    | ({{ stop_sources.extract }}::hugeint << {{ shift.source }})
                     | {{ event_place }}
         end as stop_key,
         case
             when action = 'grant'
                 then
-                    ({{ day.format('occurred_on') }} << 95)
-                    | (coalesce(epoch_us(occurred_at)::hugeint + 9223372036854775808, 0) << 31)
+                    ({{ day.format('occurred_on') }} << {{ shift.date }})
+                    | (
+                        coalesce(epoch_us(occurred_at)::hugeint + 9223372036854775808, 0)
+                        << {{ shift.time }}
+                    )
                     | {{ event_place }}
         end as grant_key,
         action = 'grant' and has_proof as is_provable_grant,
         action = 'grant' and not coalesce(has_proof, false) as is_unprovable_grant,
         ({{ day.format('occurred_on') }} << 2)
-        | case action when 'object' then 2 when 'withdraw' then 1 else 0 end as event_key,
+        | case action
+            when 'object' then {{ event_actions.object }}
+            when 'withdraw' then {{ event_actions.withdraw }}
+            else {{ event_actions.grant }}
+        end as event_key,
     from ranked_events
     union all
     select
         channel,
         address,
         purpose,
-        ({{ day.format('stop_on') }} << 95)
-        | (is_object::hugeint << 94)
-        | (1::hugeint << 92) as stop_key,
+        ({{ day.format('stop_on') }} << {{ shift.date }})
+        | (is_object::hugeint << {{ shift.object }})
+        | ({{ stop_sources.M8 }}::hugeint << {{ shift.source }}) as stop_key,
         null as grant_key,
         false as is_provable_grant,
         false as is_unprovable_grant,
@@ -129,7 +144,9 @@ order_keys as (
         channel,
         address,
         purpose,
-        ({{ day.format('stop_on') }} << 95) | (is_object::hugeint << 94) as stop_key,
+        ({{ day.format('stop_on') }} << {{ shift.date }})
+        | (is_object::hugeint << {{ shift.object }})
+        | ({{ stop_sources.M10 }}::hugeint << {{ shift.source }}) as stop_key,
         null as grant_key,
         false as is_provable_grant,
         false as is_unprovable_grant,
@@ -156,19 +173,24 @@ unpacked as (
         address,
         purpose,
         case
-            when (stop_key >> 94) & 1 = 1 then 'object'
+            when (stop_key >> {{ shift.object }}) & 1 = 1 then 'object'
             when stop_key is not null then 'withdraw'
         end as stop_action,
-        {{ date_from_key.format('stop_key >> 95') }} as stop_on,
-        case (stop_key >> 92) & 3 when 2 then 'extract' when 1 then 'M8' when 0 then 'M10' end
-            as stop_source,
-        2147483647 - (stop_key & 2147483647) as stop_event_rank,
-        {{ date_from_key.format('provable_grant_key >> 95') }} as granted_on,
-        2147483647 - (provable_grant_key & 2147483647) as grant_event_rank,
-        {{ date_from_key.format('unprovable_grant_key >> 95') }} as unprovable_granted_on,
-        2147483647 - (unprovable_grant_key & 2147483647) as unprovable_grant_event_rank,
-        case event_key & 3 when 2 then 'object' when 1 then 'withdraw' when 0 then 'grant' end
-            as latest_event_action,
+        {{ date_from_key.format('stop_key >> ' ~ shift.date) }} as stop_on,
+        case (stop_key >> {{ shift.source }}) & 3
+            {%- for source, code in stop_sources.items() %} when {{ code }} then '{{ source }}'
+            {%- endfor %}
+        end as stop_source,
+        {{ place_from_key.format('stop_key') }} as stop_event_rank,
+        {{ date_from_key.format('provable_grant_key >> ' ~ shift.date) }} as granted_on,
+        {{ place_from_key.format('provable_grant_key') }} as grant_event_rank,
+        {{ date_from_key.format('unprovable_grant_key >> ' ~ shift.date) }}
+            as unprovable_granted_on,
+        {{ place_from_key.format('unprovable_grant_key') }} as unprovable_grant_event_rank,
+        case event_key & 3
+            {%- for action, code in event_actions.items() %} when {{ code }} then '{{ action }}'
+            {%- endfor %}
+        end as latest_event_action,
         {{ date_from_key.format('event_key >> 2') }} as latest_event_on,
     from latest
 ),
