@@ -27,13 +27,14 @@
     remembered stop of a legacy list can lack its `since`); a time is its epoch microseconds +
     2^63, 0 when there is none (a time beats none); the event's place is 2^31 - 1 - its rank in
     the order of ids (31 bits: the lower id, the higher key). -#}
-{% set shift = {"date": 95, "object": 94, "source": 92, "time": 31} -%}
+{% set shift = {"date": 95, "object": 94, "source": 92, "time": 31, "event_date": 2} -%}
 {% set stop_sources = {"extract": 2, "M8": 1, "M10": 0} -%}
 {% set event_actions = {"object": 2, "withdraw": 1, "grant": 0} -%}
 {% set place_mask = 2147483647 -%}
-{% set day = "coalesce((({0}) - date '1970-01-01' + 1073741824)::hugeint, 0)" -%}
+{% set day_offset = 1073741824 -%}
+{% set day = "coalesce((({0}) - date '1970-01-01' + " ~ day_offset ~ ")::hugeint, 0)" -%}
 {% set date_from_key -%}
-    case when ({0}) > 0 then date '1970-01-01' + (({0}) - 1073741824)::integer end
+    case when ({0}) > 0 then date '1970-01-01' + (({0}) - {{ day_offset }})::integer end
 {%- endset %}
 {% set event_place -%}
     case
@@ -119,7 +120,7 @@ order_keys as (
         end as grant_key,
         action = 'grant' and has_proof as is_provable_grant,
         action = 'grant' and not coalesce(has_proof, false) as is_unprovable_grant,
-        ({{ day.format('occurred_on') }} << 2)
+        ({{ day.format('occurred_on') }} << {{ shift.event_date }})
         | case action
             when 'object' then {{ event_actions.object }}
             when 'withdraw' then {{ event_actions.withdraw }}
@@ -191,7 +192,7 @@ unpacked as (
             {%- for action, code in event_actions.items() %} when {{ code }} then '{{ action }}'
             {%- endfor %}
         end as latest_event_action,
-        {{ date_from_key.format('event_key >> 2') }} as latest_event_on,
+        {{ date_from_key.format('event_key >> ' ~ shift.event_date) }} as latest_event_on,
     from latest
 ),
 
