@@ -12,8 +12,12 @@ For each size N (contacts; about 2 N bookings and 3 N consent events), in a scra
 4. **`make run` itself** (`hygiene run`: `airflow dags test`, Airflow included) on the same
    extracts, wall time and peak RSS of the whole run;
 5. the published night's size against the extracts', and `explain` of one address;
-6. the share of CPU time the hypervisor stole meanwhile (/proc/stat): on a shared virtual
-   machine it says how far one run's times compare with another's.
+6. the share of CPU time the hypervisor stole meanwhile (/proc/stat), and a **speed
+   reference** before and after: the same fixed work each time, CPU only (DuckDB sorting and
+   grouping text, Python formatting strings). On a shared virtual machine the same code runs
+   at different speeds from hour to hour, mostly without stolen time; the floor is mostly the
+   disk, while the night keeps both cores busy, so the reference says better how far one run's
+   seconds compare with another's.
 
 It prints the tables and writes them to `--out` between the markers of its generated part, so
 that the hand-written before/after table above them stays. A measurement, not a test.
@@ -65,6 +69,7 @@ class Size:
     explain_seconds: float | None = None
     slowest_nodes: list = field(default_factory=list)
     cpu_steal: float | None = None  # share of CPU time the hypervisor gave to others meanwhile
+    speed_seconds: tuple[float, float] = (0.0, 0.0)  # speed_reference() before and after
 
     @property
     def failed_step(self) -> str | None:
@@ -101,6 +106,24 @@ def io_floor(landing: Path, scratch: Path, published_bytes: int) -> float:
             f" to '{scratch / 'floor.csv'}' (header false)"
         )
     (scratch / "floor.csv").unlink()
+    return time.perf_counter() - started
+
+
+def speed_reference() -> float:
+    """Seconds for the same CPU-bound work every time, a few seconds on 2 cores: DuckDB sorts
+    and groups 3,000,000 hashes (as dbt and the lists do), then Python formats 1,500,000
+    addresses (as Airflow, dbt and GX spend their own time)."""
+    started = time.perf_counter()
+    with duckdb.connect() as connection:
+        connection.execute(
+            "create table hashes as select md5(i::varchar) as text, i % 97 as part "
+            "from range(3000000) t(i)")
+        connection.execute(
+            "select part, count(distinct text), max(text) from (select * from hashes order by text) "
+            "group by part").fetchall()
+    total = 0
+    for i in range(1_500_000):
+        total += len(f"{i:08d}@example.nl".upper())
     return time.perf_counter() - started
 
 
@@ -180,6 +203,7 @@ def steal_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -
 def measure(contacts: int, scratch: Path) -> Size:
     size = Size(contacts)
     cpu_before = cpu_times()
+    speed_before = speed_reference()
     landing = scratch / "landing" / RUN_DATE.isoformat()
     started = time.perf_counter()
     generated = generate_landing(landing, RUN_DATE, contacts)
@@ -209,6 +233,7 @@ def measure(contacts: int, scratch: Path) -> Size:
     else:
         size.run_seconds, size.run_peak_rss, size.run_ok = make_run(scratch, RUN_DATE.isoformat())
     size.cpu_steal = steal_share(cpu_before, cpu_times())
+    size.speed_seconds = (speed_before, speed_reference())
     return size
 
 
@@ -221,8 +246,8 @@ def machine() -> str:
 def tables(sizes: list[Size]) -> str:
     lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {machine()}.", "",
              ("| contacts | extracts | `make run` | peak RSS | data work | I/O floor | × floor "
-             "| published / extracts | `explain` | CPU steal |"),
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| published / extracts | `explain` | CPU steal | speed reference, before / after |"),
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in sizes:
         lines.append(
             f"| {s.contacts:,} | {s.extract_rows:,} rows, {s.extract_bytes / 1e6:,.0f} MB "
@@ -233,7 +258,8 @@ def tables(sizes: list[Size]) -> str:
             f"| {s.floor_seconds:,.1f} s | {s.data_work_seconds / max(s.floor_seconds, 0.01):.1f} "
             f"| {s.published_bytes / max(s.extract_bytes, 1):.2f}× ({s.published_bytes / 1e6:,.0f} MB) "
             f"| {s.explain_seconds if s.explain_seconds is None else f'{s.explain_seconds:.2f} s'} "
-            f"| {'' if s.cpu_steal is None else f'{s.cpu_steal:.0%}'} |")
+            f"| {'' if s.cpu_steal is None else f'{s.cpu_steal:.0%}'} "
+            f"| {s.speed_seconds[0]:.1f} / {s.speed_seconds[1]:.1f} s |")
     for s in sizes:
         lines += ["", f"### {s.contacts:,} contacts, step by step (data work, no Airflow)", "",
                   "| step | wall s | rows | rows/s | peak RSS | note |", "|---|---:|---:|---:|---:|---|"]
