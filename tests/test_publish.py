@@ -56,10 +56,11 @@ def warehouse(tmp_path) -> Path:
             db.execute(f"create table marts.{table} ({columns})")
         for table, columns in EXPLAIN_SOURCES.items():
             db.execute(f"create table {table} ({columns})")
+        # in the order dbt stores it: sorted by its key (docs/decisions.md, 63)
         db.execute(
             "insert into marts.suppression_list values "
-            "('email', 'b@example.nl', 'hb', 'offers', 'no_basis', null), "
-            "('email', 'a@example.nl', 'ha', 'offers', 'objected', '2026-01-02')"
+            "('email', 'a@example.nl', 'ha', 'offers', 'objected', '2026-01-02'), "
+            "('email', 'b@example.nl', 'hb', 'offers', 'no_basis', null)"
         )
         db.execute("insert into marts.deletion_list values ('contact', 'C9', 'delete', 'R7', '2026-01-01')")
         db.execute("insert into staging.stg_crm__contacts values ('C9', 'a@example.nl', null), ('C1', null, '+31612345678')")
@@ -101,6 +102,23 @@ def test_every_contract_file_is_published_sorted_and_owner_only(tmp_path, wareho
     assert list(read_rows(published / "suppression_list_hashed.csv")[0]) == [
         "channel", "address_sha256", "purpose", "reason", "since"]
     assert (tmp_path / "out" / "latest").resolve() == published.resolve()
+
+
+def test_the_lists_dbt_stores_sorted_are_copied_as_stored_every_other_file_is_sorted(
+    tmp_path, warehouse
+):
+    """Decision 63: fct_address_decisions is stored sorted, and the suppression and eligibility
+    lists and the explain table of decisions are written in the order the warehouse holds them
+    (tests/test_two_nights.py checks that order on real nights); the rest is sorted here."""
+    with connect(warehouse) as db:
+        db.execute("insert into marts.deletion_list values ('contact', 'C1', 'delete', 'R7', '2026-01-01')")
+        db.execute("insert into marts.marketing_eligibility values "
+                   "('sms', '+31612345678', 'offers', 'consent'), "
+                   "('email', 'a@example.nl', 'offers', 'consent')")
+    published = publish_day(tmp_path / "out", warehouse, "2026-11-28")
+    assert [r["subject_id"] for r in read_rows(published / "deletion_list.csv")] == ["C1", "C9"]
+    assert [r["channel"] for r in read_rows(published / "marketing_eligibility.csv")] == [
+        "sms", "email"]
 
 
 def test_g4_manifest_is_written_last_with_every_output_checksum(tmp_path, warehouse):

@@ -314,6 +314,23 @@ def test_night_2_whole_lists(nights):
     assert rows(folder / "deletion_list.csv") == []
 
 
+def test_the_lists_are_sorted_by_their_leading_columns(nights):
+    """CONTRACT.md "Output": rows sorted by their leading columns. The lists and the explain
+    table of decisions are written in the order fct_address_decisions is stored in, unsorted
+    (docs/decisions.md, 63): this checks that order from the model to the published files."""
+    for day in (D1, D2):
+        folder = nights["output"] / day
+        for name in ("suppression_list.csv", "marketing_eligibility.csv"):
+            keys = [(r["channel"], r["address"], r["purpose"]) for r in rows(folder / name)]
+            assert keys and keys == sorted(set(keys)), (day, name)
+        with duckdb.connect() as db:
+            keys = db.execute(
+                "select channel, address, purpose from read_parquet(?)",
+                [str(folder / "explain" / "address_decisions.parquet")],
+            ).fetchall()
+        assert len(keys) > 10 and keys == sorted(set(keys)), day
+
+
 # ---------------------------------------------------------------------------- backfill
 
 

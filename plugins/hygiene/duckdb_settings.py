@@ -4,6 +4,10 @@ hygiene.dbt_udfs). The mail-tool exports' own scratch database has a smaller lim
 (hygiene.exports.write).
 
 - A memory limit (hygiene.memory): beyond it DuckDB spills to disk instead of being killed.
+- Rows keep the order they are read in (`preserve_insertion_order`, DuckDB's default, stated
+  here because the lists depend on it): fct_address_decisions is stored sorted, and its halves
+  and the published lists are written in that order without a sort of their own
+  (docs/decisions.md, 63).
 - How the tables it writes are stored, HYGIENE_DUCKDB_COMPRESSION:
   - `auto` (the default): DuckDB's compression (dictionary and FSST for text, bit-packing for
     numbers). It keeps a night at 1,000,000 contacts under 4 GiB and the warehouse small.
@@ -33,6 +37,7 @@ COMPRESSIONS = {"auto": "auto", "none": "uncompressed"}
 def configure(connection: duckdb.DuckDBPyConnection) -> None:
     """Apply the night's settings to a connection (they are global to its database)."""
     limit_memory(connection)
+    connection.execute("set preserve_insertion_order = true")
     connection.execute(f"set force_compression = '{COMPRESSIONS[compression()]}'")
 
 

@@ -117,4 +117,8 @@ final as (
     from stepped
 )
 
+-- Stored in the order of its key, which is the order of every list written from it
+-- (suppression_list and marketing_eligibility keep it, and so the published lists and the
+-- explain table of decisions need no sort of their own: docs/decisions.md, 63).
 select * from final
+order by channel, address, purpose

@@ -3,6 +3,8 @@
 -- `no_basis`). Exactly the ineligible rows of fct_address_decisions, so that every known
 -- address is in exactly one of this list and marketing_eligibility. address_sha256 (RULES.md
 -- "address_sha256") is computed here, for the listed addresses only.
+-- Rows in fct_address_decisions' order, which a filter keeps: the list is published as
+-- stored (no join or grouping here; docs/decisions.md, 63).
 with decisions as (select * from {{ ref('fct_address_decisions') }}),
 
 final as (

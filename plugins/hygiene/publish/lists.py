@@ -25,6 +25,10 @@ STATE_FOLDER = "state"
 class Output:
     file: str
     query: str  # a select over the warehouse; rows are sorted by their leading columns
+    # The rows come in that order as the table stores them: fct_address_decisions is stored
+    # sorted by its key, and its two halves keep that order (docs/decisions.md, 63). Copied as
+    # they are (DuckDB keeps the order it reads in: `preserve_insertion_order`), not sorted again.
+    stored_sorted: bool = False
 
 
 SUPPRESSION_COLUMNS = "channel, address, address_sha256, purpose, reason, since"
@@ -34,10 +38,12 @@ ELIGIBILITY_COLUMNS = "channel, address, purpose, basis"
 
 SUPPRESSION_TABLE = "marts.suppression_list"
 SUPPRESSION_LIST = Output(
-    "suppression_list.csv", f"select {SUPPRESSION_COLUMNS} from {SUPPRESSION_TABLE}"
+    "suppression_list.csv", f"select {SUPPRESSION_COLUMNS} from {SUPPRESSION_TABLE}",
+    stored_sorted=True,
 )
 ELIGIBILITY_LIST = Output(
-    "marketing_eligibility.csv", f"select {ELIGIBILITY_COLUMNS} from marts.marketing_eligibility"
+    "marketing_eligibility.csv", f"select {ELIGIBILITY_COLUMNS} from marts.marketing_eligibility",
+    stored_sorted=True,
 )
 DELETION_LIST = Output("deletion_list.csv", f"select {DELETION_COLUMNS} from marts.deletion_list")
 HASHED_LIST = "suppression_list_hashed.csv"
@@ -55,6 +61,7 @@ LISTS = (
         "select channel, address, purpose, is_eligible, basis, reason, since, rule,"
         " evidence_type, evidence_id, latest_event_action, latest_event_on"
         " from marts.fct_address_decisions",
+        stored_sorted=True,
     ),
     Output(
         "explain/retention_deadlines.parquet",
@@ -120,7 +127,9 @@ def write_lists(
     rows: dict[str, int] = {}
     with connect(warehouse, read_only=True) as connection:
         for output in LISTS:
-            rows[output.file] = copy_query(connection, output.query, folder / output.file)
+            rows[output.file] = copy_query(
+                connection, output.query, folder / output.file, sort=not output.stored_sorted
+            )
         rows.update(write_hashed_and_delta(connection, folder, previous, SUPPRESSION_TABLE))
         if hold_deletions:
             make_subfolders(folder, [str(HELD_DELETION_LIST)])
@@ -146,15 +155,16 @@ def make_subfolders(folder: Path, files: list[str]) -> None:
         (folder / subfolder).mkdir(parents=True, exist_ok=True, mode=OWNER_ONLY_DIR)
 
 
-def copy_query(connection, query: str, path: Path) -> int:
+def copy_query(connection, query: str, path: Path, *, sort: bool = True) -> int:
     """Write `query` sorted by all its columns as CSV (a `.parquet` path: compressed Parquet, for
-    the internal tables); return the rows written."""
+    the internal tables); return the rows written. `sort=False`: the query's rows come sorted
+    already (Output.stored_sorted), and are written in the order they come."""
     options = (
         "format parquet, compression zstd" if path.suffix == ".parquet"
         else "header, delimiter ',', quote '\"'"
     )
     (rows,) = connection.execute(
-        f"copy ({query} order by all) to {string_literal(str(path))} ({options})"
+        f"copy ({query}{' order by all' if sort else ''}) to {string_literal(str(path))} ({options})"
     ).fetchone()
     path.chmod(OWNER_ONLY_FILE)
     return rows
