@@ -1,6 +1,7 @@
 """Every DuckDB of a night has the same settings (hygiene.duckdb_settings): a memory limit
 (hygiene.memory), in the task process's connections and dbt's, so that the two together fit the
-machine and a large night spills instead of being killed; and how the tables it writes are stored."""
+machine and a large night spills instead of being killed; how the tables it writes are stored;
+and that rows keep the order they are read in (the lists rely on it)."""
 
 from __future__ import annotations
 
@@ -63,7 +64,9 @@ def test_the_nights_connections_and_dbts_get_the_same_settings(tmp_path, monkeyp
         assert_night_settings(connection, limit)
     with read_only_warehouse(warehouse) as connection:
         assert_night_settings(connection, limit)
-    with duckdb.connect(str(tmp_path / "dbt.duckdb")) as connection:
+    # a profile's settings may turn off DuckDB's insertion order; the lists rely on it (63)
+    with duckdb.connect(str(tmp_path / "dbt.duckdb"),
+                        config={"preserve_insertion_order": False}) as connection:
         Plugin("hygiene", {}).configure_connection(connection)
         assert_night_settings(connection, limit)
 
@@ -102,3 +105,6 @@ def assert_night_settings(connection, limit: int) -> None:
     (compression,) = connection.execute(
         "select value from duckdb_settings() where name = 'force_compression'").fetchone()
     assert compression == "uncompressed"
+    (in_order,) = connection.execute(
+        "select value from duckdb_settings() where name = 'preserve_insertion_order'").fetchone()
+    assert in_order == "true"
