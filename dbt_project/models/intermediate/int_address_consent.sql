@@ -42,7 +42,9 @@
         else error('int_address_consent: 2^31 events or more; widen the order keys')
     end
 {%- endset %}
-{% set place_from_key = place_mask ~ " - ({0} & " ~ place_mask ~ ")" -%}
+{#- a place back to its rank: a bigint like event_ids.event_rank, so that the lookups of the
+    cited events join bigints, not a hugeint cast from every rank -#}
+{% set place_from_key = "(" ~ place_mask ~ " - ({0} & " ~ place_mask ~ "))::bigint" -%}
 with events as (select * from {{ ref('int_address_events') }}),
 
 previous_suppressions as (select * from {{ ref('stg_state__previous_suppressions') }}),
