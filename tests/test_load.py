@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from hygiene import load
 from hygiene.errors import ExtractError
 from hygiene.load import connect, load_extracts
 
@@ -146,3 +147,37 @@ def test_decimal_comma_and_dates_load_typed(tmp_path):
     with connect(tmp_path / "wh.duckdb") as db:
         amount, returns = db.execute("select total_amount, return_date from raw.bookings").fetchone()
     assert (float(amount), str(returns)) == (1234.5, "2024-05-10")
+
+
+def test_the_loader_holds_one_extracts_text_at_a_time(tmp_path, monkeypatch):
+    """An extract's text is dropped once it is typed or refused: at 10,000,000 contacts the text
+    of the extracts before it made the later ones spill to disk (bench/results.md)."""
+    folder = write_landing(
+        tmp_path / "l",
+        ["C1,,,,,2024-01-01,booking,", "C1,,,,,2024-01-02,booking,"],  # a duplicate key: refused
+        ["B1,C1,,,2024-01-01,quote,,,package,,,,false"],
+    )
+    (folder / "mailtool_unsubscribes.csv").write_text(
+        "email,unsubscribed_at,purpose\njan@example.nl,2024-01-01,\n,2024-01-01,\n"
+    )
+    held: dict[str, list[str]] = {}
+    create_typed = load._create_typed
+
+    def noting_what_is_held(connection, extract, rows, header):
+        held[extract.name] = sorted(name for (name,) in connection.execute(
+            "select table_name from duckdb_tables() where temporary "
+            "union all select view_name from duckdb_views() where temporary and not internal"
+        ).fetchall())
+        return create_typed(connection, extract, rows, header)
+
+    monkeypatch.setattr(load, "_create_typed", noting_what_is_held)
+    with pytest.raises(ExtractError, match="duplicate key"):
+        load_extracts(folder, tmp_path / "wh.duckdb")
+    assert held == {
+        "bookings": ["bookings_kept", "bookings_text"],
+        "consent_events": ["consent_events_kept", "consent_events_text"],
+        "mailtool_unsubscribes": [
+            "mailtool_unsubscribes_kept", "mailtool_unsubscribes_skipped",
+            "mailtool_unsubscribes_text",
+        ],
+    }

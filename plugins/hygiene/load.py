@@ -176,14 +176,14 @@ def _load_one(
             (f"{path.name}: the file is empty, not even a header line; the export failed, ask "
             "for it again.")
         ]
-    text, rows_kept = f"{extract.name}_text", f"{extract.name}_kept"
+    text = _Temporaries(extract.name)
     # The header, read here, is the schema: a row with more or fewer fields is an error (with
     # its line) instead of a silently widened table. The text is a temporary table (memory,
     # spilled to disk when large): only the typed table is written to the warehouse.
     columns = "{" + ", ".join(f"{string_literal(name)}: 'varchar'" for name in header) + "}"
     try:
         connection.execute(
-            f"create or replace temp table {text} as "
+            f"create or replace temp table {text.cells} as "
             "select * from read_csv(?, header = true, "
             f"columns = {columns}, delim = ?, quote = '\"', escape = '\"', "
             "strict_mode = true, null_padding = false, auto_detect = false, encoding = 'utf-8')",
@@ -194,20 +194,56 @@ def _load_one(
             # without its cause: DuckDB's message quotes the row (personal data)
             raise _NotUtf8 from None
         return [f"{path.name}: unreadable CSV ({_describe(error)})"]
+    try:
+        return _check_and_type(connection, extract, path.name, header, text)
+    finally:
+        # An extract's text is held until its typed table is written, no longer: at 10,000,000
+        # contacts the text of the extracts before it made the next ones spill to disk.
+        text.drop(connection)
 
+
+@dataclass(frozen=True)
+class _Temporaries:
+    """The temporary objects holding one extract's text while it is checked and typed."""
+
+    extract_name: str
+
+    @property
+    def cells(self) -> str:  # every cell as text, in the file's order
+        return f"{self.extract_name}_text"
+
+    @property
+    def kept(self) -> str:  # the rows to load, numbered (`source_row`)
+        return f"{self.extract_name}_kept"
+
+    @property
+    def skipped(self) -> str:  # the numbers of the rows left out
+        return f"{self.extract_name}_skipped"
+
+    def drop(self, connection: duckdb.DuckDBPyConnection) -> None:
+        connection.execute(f"drop view if exists {self.kept}")
+        connection.execute(f"drop table if exists {self.skipped}")
+        connection.execute(f"drop table if exists {self.cells}")
+
+
+def _check_and_type(
+    connection: duckdb.DuckDBPyConnection, extract: Extract, file_name: str,
+    header: list[str], text: _Temporaries,
+) -> LoadedExtract | list[str]:
+    """`raw.<name>` typed from the extract's text, or the problems that stop it (G1)."""
     missing = [c.name for c in extract.columns if c.required and c.name not in header]
     if missing:
-        return [f"{path.name}, header: required column(s) {', '.join(missing)} missing"]
+        return [f"{file_name}, header: required column(s) {', '.join(missing)} missing"]
 
-    skipped = _rows_without_address(connection, extract, text, rows_kept)
+    skipped = _rows_without_address(connection, extract, text)
     checked = [c for c in extract.columns
                if c.name in header and c.name != extract.skip_rows_without_address]
-    problems = _column_problems(connection, rows_kept, path.name, checked)
+    problems = _column_problems(connection, text.kept, file_name, checked)
     if extract.key and extract.key in header:
-        problems.extend(_duplicate_key_problems(connection, rows_kept, path.name, extract.key))
+        problems.extend(_duplicate_key_problems(connection, text.kept, file_name, extract.key))
     if problems:
         return problems
-    rows = _create_typed(connection, extract, rows_kept, header)
+    rows = _create_typed(connection, extract, text.kept, header)
     known = {column.name for column in extract.columns}
     return LoadedExtract(
         extract.name,
@@ -219,29 +255,29 @@ def _load_one(
 
 
 def _rows_without_address(
-    connection: duckdb.DuckDBPyConnection, extract: Extract, text: str, rows_kept: str
+    connection: duckdb.DuckDBPyConnection, extract: Extract, text: _Temporaries
 ) -> list[int]:
-    """Define `rows_kept`, the rows to load with their number in the file (`source_row`), and
+    """Define `text.kept`, the rows to load with their number in the file (`source_row`), and
     return the numbers of the rows left out: an empty or invalid address can stop no one.
 
     The number is the rowid + 1: the parallel reader keeps the file's order, and the rowid of a
     table created at once and never changed is its position (no window over all rows)."""
     column = extract.skip_rows_without_address
-    numbered = f"select rowid + 1 as source_row, * from {text}"
+    numbered = f"select rowid + 1 as source_row, * from {text.cells}"
     if column is None:
-        connection.execute(f"create or replace temp view {rows_kept} as {numbered}")
+        connection.execute(f"create or replace temp view {text.kept} as {numbered}")
         return []
     invalid = f"({normalize_sql('email', identifier(column))}) is null"
     connection.execute(
-        f"create or replace temp table {extract.name}_skipped as "
-        f"select rowid + 1 as source_row from {text} where {invalid}"
+        f"create or replace temp table {text.skipped} as "
+        f"select rowid + 1 as source_row from {text.cells} where {invalid}"
     )
     connection.execute(
-        f"create or replace temp view {rows_kept} as {numbered} "
-        f"where source_row not in (select source_row from {extract.name}_skipped)"
+        f"create or replace temp view {text.kept} as {numbered} "
+        f"where source_row not in (select source_row from {text.skipped})"
     )
     return [row for (row,) in connection.execute(
-        f"select source_row from {extract.name}_skipped order by source_row").fetchall()]
+        f"select source_row from {text.skipped} order by source_row").fetchall()]
 
 
 def _describe(error: Exception) -> str:
