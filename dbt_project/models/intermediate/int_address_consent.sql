@@ -16,8 +16,11 @@
 -- per kind (stop, provable grant, unprovable grant, any event), the max of an integer *order
 -- key* that packs the kind's order, so that "the latest, ties broken as M5 says" is one `max`.
 -- Integer states spill to disk where states holding text do not, and a night must fit the
--- machine by spilling. Each key ends in the event's place in the order of event ids (lower id
--- wins a tie, so that a rerun cites the same event); the winning events' ids are looked up after.
+-- machine by spilling. A stop's key then says where it comes from: the consent log before the
+-- mail tool's export (on one date and action, the CRM's event is cited), before M8, before M10.
+-- Each key ends in the event's place in the order of its extract's ids, numbered in staging
+-- (lower id wins a tie, so that a rerun cites the same event; decision 65); the winning events'
+-- ids are looked up after.
 {#- Bit layout of the order keys (hugeint, 127 bits), from the high bits down:
       stop key:   date | object | source (2 bits) | place
       grant key:  date | time (64 bits)           | place
@@ -26,9 +29,9 @@
     fits 31 bits), 0 when there is none (NULLS LAST, as a window's `order by ... desc` would: a
     remembered stop of a legacy list can lack its `since`); a time is its epoch microseconds +
     2^63, 0 when there is none (a time beats none); the event's place is 2^31 - 1 - its rank in
-    the order of ids (31 bits: the lower id, the higher key). -#}
+    the order of its extract's ids (31 bits: the lower id, the higher key). -#}
 {% set shift = {"date": 95, "object": 94, "source": 92, "time": 31, "event_date": 2} -%}
-{% set stop_sources = {"extract": 2, "M8": 1, "M10": 0} -%}
+{% set stop_sources = {"consent_event": 3, "mailtool_unsubscribe": 2, "M8": 1, "M10": 0} -%}
 {% set event_actions = {"object": 2, "withdraw": 1, "grant": 0} -%}
 {% set place_mask = 2147483647 -%}
 {% set day_offset = 1073741824 -%}
@@ -42,8 +45,8 @@
         else error('int_address_consent: 2^31 events or more; widen the order keys')
     end
 {%- endset %}
-{#- a place back to its rank: a bigint like event_ids.event_rank, so that the lookups of the
-    cited events join bigints, not a hugeint cast from every rank -#}
+{#- a place back to its rank: a bigint like the staging tables' ranks, so that the lookups of
+    the cited events join bigints, not a hugeint cast from every rank -#}
 {% set place_from_key = "(" ~ place_mask ~ " - ({0} & " ~ place_mask ~ "))::bigint" -%}
 with events as (select * from {{ ref('int_address_events') }}),
 
@@ -53,23 +56,9 @@ tombstones as (select * from {{ ref('stg_state__tombstones') }}),
 
 known_addresses as (select * from {{ ref('int_known_addresses') }}),
 
-event_ids as (
-    -- every event once, numbered in the order of its id (origin only separates equal ids)
-    select
-        event_id,
-        origin,
-        row_number() over (order by event_id, origin) as event_rank,
-    from events
-    group by event_id, origin
-),
+consent_events as (select * from {{ ref('stg_crm__consent_events') }}),
 
-ranked_events as (
-    select
-        events.*,
-        event_ids.event_rank,
-    from events
-    inner join event_ids using (event_id, origin)
-),
+unsubscribes as (select * from {{ ref('stg_mailtool__unsubscribes') }}),
 
 stops_from_previous_run as (
     select
@@ -94,8 +83,9 @@ stops_from_tombstones as (
 ),
 
 order_keys as (
-    -- stop:  date, then `object` before `withdraw` (M5), then the current extract before the
-    --        previous run (M8) before tombstones (M10) (the most explainable evidence), then id;
+    -- stop:  date, then `object` before `withdraw` (M5), then the current consent log before
+    --        the mail tool's export, before the previous run (M8), before tombstones (M10) (the
+    --        most explainable evidence first), then id;
     -- grant: date, then time, then id; provable (M4) and unprovable grants kept apart;
     -- event: date, then M5's order of one date: `object`, `withdraw`, `grant`.
     select
@@ -107,7 +97,12 @@ order_keys as (
                 then
                     ({{ day.format('occurred_on') }} << {{ shift.date }})
                     | ((action = 'object')::hugeint << {{ shift.object }})
-                    | ({{ stop_sources.extract }}::hugeint << {{ shift.source }})
+                    | (
+                        (case origin
+                            when 'consent_event' then {{ stop_sources.consent_event }}
+                            else {{ stop_sources.mailtool_unsubscribe }}
+                        end)::hugeint << {{ shift.source }}
+                    )
                     | {{ event_place }}
         end as stop_key,
         case
@@ -128,7 +123,7 @@ order_keys as (
             when 'withdraw' then {{ event_actions.withdraw }}
             else {{ event_actions.grant }}
         end as event_key,
-    from ranked_events
+    from events
     union all
     select
         channel,
@@ -198,20 +193,31 @@ unpacked as (
     from latest
 ),
 
-cited_ranks as (
+cited_consent_ranks as (
     select stop_event_rank as event_rank from unpacked
-    where stop_source = 'extract'
+    where stop_source = 'consent_event'
     union
     select grant_event_rank from unpacked
     union
     select unprovable_grant_event_rank from unpacked
 ),
 
-cited_events as (
-    -- only the cited events' ids: three lookups in all of event_ids would not spill together
-    select event_ids.*
-    from event_ids
-    semi join cited_ranks using (event_rank)
+cited_consent_events as (
+    -- only the cited events' ids, by their place: three lookups in all of the consent log would
+    -- not spill together
+    select
+        consent_events.event_rank,
+        consent_events.event_id,
+    from consent_events
+    semi join cited_consent_ranks using (event_rank)
+),
+
+cited_unsubscribes as (
+    -- an unsubscribe exported twice has one place and one id
+    select distinct
+        unsubscribe_rank as event_rank,
+        unsubscribe_id as event_id,
+    from unsubscribes
 ),
 
 decided as (
@@ -225,17 +231,17 @@ decided as (
         unpacked.stop_action,
         unpacked.stop_on,
         case unpacked.stop_source
-            -- an unsubscribe is an objection by M7; any other stop is M5's
-            when 'extract'
-                then case stop_event.origin when 'mailtool_unsubscribe' then 'M7' else 'M5' end
+            -- an unsubscribe is an objection by M7; a stop in the consent log is M5's
+            when 'consent_event' then 'M5'
+            when 'mailtool_unsubscribe' then 'M7'
             else unpacked.stop_source
         end as stop_rule,
         case unpacked.stop_source
-            when 'extract' then stop_event.origin
             when 'M8' then 'previous_run'
             when 'M10' then 'tombstone'
+            else unpacked.stop_source
         end as stop_evidence_type,
-        stop_event.event_id as stop_evidence_id,
+        coalesce(stop_consent_event.event_id, stop_unsubscribe.event_id) as stop_evidence_id,
         grant_event.event_id as grant_event_id,
         unpacked.granted_on,
         unprovable_grant_event.event_id as unprovable_grant_event_id,
@@ -243,11 +249,17 @@ decided as (
         unpacked.latest_event_action,
         unpacked.latest_event_on,
     from unpacked
-    left join cited_events as stop_event
-        on unpacked.stop_source = 'extract' and unpacked.stop_event_rank = stop_event.event_rank
-    left join cited_events as grant_event
+    left join cited_consent_events as stop_consent_event
+        on
+            unpacked.stop_source = 'consent_event'
+            and unpacked.stop_event_rank = stop_consent_event.event_rank
+    left join cited_unsubscribes as stop_unsubscribe
+        on
+            unpacked.stop_source = 'mailtool_unsubscribe'
+            and unpacked.stop_event_rank = stop_unsubscribe.event_rank
+    left join cited_consent_events as grant_event
         on unpacked.grant_event_rank = grant_event.event_rank
-    left join cited_events as unprovable_grant_event
+    left join cited_consent_events as unprovable_grant_event
         on unpacked.unprovable_grant_event_rank = unprovable_grant_event.event_rank
 ),
 

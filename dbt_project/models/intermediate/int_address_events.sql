@@ -22,6 +22,7 @@ linked_booking_addresses as (select * from {{ ref('int_linked_booking_addresses'
 events_by_channel as (
     select
         event_id,
+        event_rank,
         contact_id,
         {{ expand_all('channel', marketing_channels()) }} as channel,
         purpose,
@@ -35,6 +36,7 @@ events_by_channel as (
 events_by_channel_and_purpose as (
     select
         event_id,
+        event_rank,
         contact_id,
         channel,
         {{ expand_all('purpose', marketing_purposes()) }} as purpose,
@@ -85,6 +87,7 @@ consent_event_addresses as (
         events.purpose,
         events.event_id,
         'consent_event' as origin,
+        events.event_rank,
         contact_id,
         addresses_of_contacts.address_source,
         events.action,
@@ -107,6 +110,7 @@ unsubscribe_events as (
         {{ expand_all('purpose', marketing_purposes()) }} as purpose,
         unsubscribe_id as event_id,
         'mailtool_unsubscribe' as origin,
+        unsubscribe_rank as event_rank,
         null as contact_id,
         'mailtool_export' as address_source,
         'object' as action,

@@ -22,7 +22,12 @@ renamed as (
 ),
 
 final as (
-    select * from renamed
+    select
+        *,
+        -- the unsubscribe's place in the order of ids (one place for a row exported twice), as
+        -- stg_crm__consent_events.event_rank
+        dense_rank() over (order by unsubscribe_id) as unsubscribe_rank,
+    from renamed
     where unsubscribed_on <= {{ run_date() }}
 )
 
