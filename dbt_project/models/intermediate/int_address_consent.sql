@@ -203,8 +203,8 @@ cited_consent_ranks as (
 ),
 
 cited_consent_events as (
-    -- only the cited events' ids, by their place: three lookups in all of the consent log would
-    -- not spill together
+    -- only the cited events' ids, by their place, so that the three lookups below join a few
+    -- rows each, not the whole consent log (decision 58: the lookups must fit a small limit)
     select
         consent_events.event_rank,
         consent_events.event_id,
@@ -212,12 +212,19 @@ cited_consent_events as (
     semi join cited_consent_ranks using (event_rank)
 ),
 
+cited_unsubscribe_ranks as (
+    select stop_event_rank as event_rank from unpacked
+    where stop_source = 'mailtool_unsubscribe'
+),
+
 cited_unsubscribes as (
     -- an unsubscribe exported twice has one place and one id
     select distinct
-        unsubscribe_rank as event_rank,
-        unsubscribe_id as event_id,
+        unsubscribes.unsubscribe_rank as event_rank,
+        unsubscribes.unsubscribe_id as event_id,
     from unsubscribes
+    semi join cited_unsubscribe_ranks
+        on unsubscribes.unsubscribe_rank = cited_unsubscribe_ranks.event_rank
 ),
 
 decided as (

@@ -24,9 +24,10 @@ places as (
     -- each event's place in the order of ids, by which int_address_consent breaks M5's ties
     -- (the lower id wins, so that a rerun cites the same event): numbered once here, not after
     -- the events are fanned out to their addresses (docs/decisions.md, 65). Over the ids alone
-    -- and joined back: a window that carries every column sorts them all (at 10,000,000
-    -- contacts this table took 56-63 s so, 30-34 s this way, 22-26 s without the place). Read
-    -- from the source itself, not its CTE, which DuckDB would materialise for two readers.
+    -- and joined back: a window that carries every column sorts them all (built alone at
+    -- 10,000,000 contacts this table took 56-63 s so, 30-34 s this way, 22-26 s without the
+    -- place). Read from the source itself, not its CTE, which DuckDB would materialise for two
+    -- readers; so events after D are numbered too (a gap in the places, never cited).
     select
         event_id,
         row_number() over (order by event_id) as event_rank,
