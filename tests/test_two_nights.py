@@ -285,6 +285,19 @@ def test_night_2_delta_against_night_1(nights):
     }
 
 
+def test_night_1_delta_adds_the_whole_hashed_list_in_its_order(nights):
+    """CONTRACT: on a first night every suppression is `added`. The delta is copied from the
+    hashed list as written, not sorted again (docs/decisions.md, 66): the same rows without
+    `since`, in the same order, and that order is the delta's own sort."""
+    folder = nights["output"] / D1
+    hashed = [(r["channel"], r["address_sha256"], r["purpose"], r["reason"])
+              for r in rows(folder / "suppression_list_hashed.csv")]
+    delta = [tuple(r.values()) for r in rows(folder / "suppression_delta.csv")]
+    assert len(hashed) > 3
+    assert delta == [("added", *row) for row in hashed]
+    assert delta == sorted(delta)
+
+
 def test_night_2_deleted_contact_lives_on_only_as_a_keyed_hash(nights):
     """M10: TC's phone is in no plain (or unkeyed-hash) output, only in the state's tombstones."""
     folder = nights["output"] / D2

@@ -178,19 +178,24 @@ def write_hashed_and_delta(
 
     `suppressions` is what the plain list was written from: the warehouse's table on a night,
     the staged plain list (`staged_suppression_list`) where no table holds it."""
+    hashed = folder / HASHED_LIST
     rows = {HASHED_LIST: copy_query(connection, f"select {HASHED_COLUMNS} from {suppressions}",
-                                    folder / HASHED_LIST)}
+                                    hashed)}
     columns = "channel, address_sha256, purpose, reason"
-    current = f"select {columns} from {suppressions}"
     if previous is not None and (previous / HASHED_LIST).is_file():
+        current = f"select {columns} from {suppressions}"
         before = f"select {columns} from {read_text_csv(previous / HASHED_LIST)}"
         query = (
             f"select 'added' as change, * from ({current} except {before}) "
             f"union all select 'removed' as change, * from ({before} except {current})"
         )
+        rows[DELTA_LIST] = copy_query(connection, query, folder / DELTA_LIST)
     else:
-        query = f"select 'added' as change, * from ({current})"  # a first run: everything is added
-    rows[DELTA_LIST] = copy_query(connection, query, folder / DELTA_LIST)
+        # A first run: every suppression is added. The hashed list just written holds them in
+        # the delta's order (its leading columns are the delta's key, listed once each), so they
+        # are copied from it as written, not sorted again (docs/decisions.md, 66).
+        query = f"select 'added' as change, {columns} from {read_text_csv(hashed)}"
+        rows[DELTA_LIST] = copy_query(connection, query, folder / DELTA_LIST, sort=False)
     return rows
 
 
