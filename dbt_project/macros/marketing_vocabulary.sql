@@ -17,8 +17,3 @@
 {% macro sql_string_list(values) -%}
     [{% for value in values %}'{{ value }}'{% if not loop.last %}, {% endif %}{% endfor %}]
 {%- endmacro %}
-
-{#- A SQL tuple of strings for `in`, e.g. ('newsletter', 'offers'). -#}
-{% macro sql_string_tuple(values) -%}
-    ({% for value in values %}'{{ value }}'{% if not loop.last %}, {% endif %}{% endfor %})
-{%- endmacro %}

@@ -1,5 +1,5 @@
--- M2 soft opt-in, conditions (a)-(c), per channel × address × purpose × booking; condition (d)
--- (no later stop) is M5 step 1, applied in fct_address_decisions. `is_soft_opt_in` holds when:
+-- M2 soft opt-in, conditions (a)-(c), per channel × address × booking; condition (d) (no later
+-- stop) is M5 step 1, applied in fct_address_decisions. `is_soft_opt_in` holds when:
 --   (a) the booking is a binding agreement (confirmed on or before D; a later cancellation
 --       does not undo it: "Terms") and the address is that booking's booker e-mail (`email`) or
 --       booker phone (`sms`) or, only where the booking has none for that channel (missing,
@@ -8,8 +8,10 @@
 --   (c) the booking's delete date (R4/R5) is after D, and the linked contact's (R6/R7) is not
 --       on or before D: data that should be gone is not used, even when a legal hold (R1) or
 --       an ongoing trip (R2) keeps it in the systems.
--- Purposes are newsletter and offers only: never partner_offers (M2). M3: a newsletter signup,
--- account, contest, survey, quote or option is no binding agreement, so gives no basis here.
+-- M3: a newsletter signup, account, contest, survey, quote or option is no binding agreement, so
+-- gives no basis here. The purposes a soft opt-in covers (newsletter and offers, never
+-- partner_offers: M2) are applied in fct_address_decisions: (a)-(c) are the same for both, and
+-- a row per purpose here doubled the rows every later step reads (docs/decisions.md, 67).
 with bookings as (select * from {{ ref('stg_bookings__bookings') }}),
 
 contacts as (select * from {{ ref('stg_crm__contacts') }}),
@@ -66,15 +68,10 @@ booking_addresses as (
     from linked_bookings
 ),
 
-purposes as (
-    select unnest({{ sql_string_list(soft_opt_in_purposes()) }}) as purpose
-),
-
 checked as (
     select
         booking_addresses.channel,
         booking_addresses.address,
-        purposes.purpose,
         booking_addresses.booking_id,
         booking_addresses.contact_id,
         booking_addresses.address_origin,
@@ -89,7 +86,6 @@ checked as (
         coalesce(contact_deadlines.delete_due_on <= {{ run_date() }}, false)
             as is_contact_delete_due,
     from booking_addresses
-    cross join purposes
     left join booking_deadlines on booking_addresses.booking_id = booking_deadlines.booking_id
     left join contact_deadlines on booking_addresses.contact_id = contact_deadlines.contact_id
     -- an invalid booker address is never mailed and never replaced by the CRM address

@@ -26,17 +26,28 @@ address_purposes as (
     cross join purposes
 ),
 
--- the earliest qualifying booking of each channel × address × purpose
-soft_opt_ins as (
+-- the earliest qualifying booking of each channel × address
+earliest_soft_opt_in_bookings as (
     select *
     from soft_opt_in_bookings
-    -- M2: never partner_offers, whatever an upstream model says
-    where purpose in {{ sql_string_tuple(soft_opt_in_purposes()) }}
     qualify
         row_number() over (
-            partition by channel, address, purpose
+            partition by channel, address
             order by confirmed_on, booking_id
         ) = 1
+),
+
+-- M2: it covers newsletter and offers, never partner_offers
+soft_opt_in_purposes as (
+    select unnest({{ sql_string_list(soft_opt_in_purposes()) }}) as purpose
+),
+
+soft_opt_ins as (
+    select
+        earliest_soft_opt_in_bookings.*,
+        soft_opt_in_purposes.purpose,
+    from earliest_soft_opt_in_bookings
+    cross join soft_opt_in_purposes
 ),
 
 joined as (
