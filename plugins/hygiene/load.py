@@ -1,9 +1,9 @@
 """Load one night's extracts into the warehouse's `raw` schema, typed as CONTRACT.md says.
 
-Every cell is read as text first, then each column is parsed with its declared kind. Bad input
-fails the whole load with one message that names, per problem, the file, the row and the column
-(G1); cell values are never quoted, since they may be personal data. What the contract tolerates
-is loaded and reported instead: columns it does not know (not loaded: they may hold personal data
+Every cell is read as text and parsed with its column's declared kind, once, as the file is
+read. Bad input fails the whole load with one message that names, per problem, the file, the row
+and the column (G1); cell values are never quoted, since they may be personal data. What the
+contract tolerates is loaded and reported instead: columns it does not know (not loaded: they may hold personal data
 nobody agreed to) and unsubscribes whose e-mail can stop no one (skipped, with their rows).
 """
 
@@ -53,15 +53,6 @@ def parse_sql(kind: Kind, text: str) -> str:
         # A decimal comma is accepted: Dutch spreadsheet exports write 1234,50.
         return f"try_cast(replace({text}, ',', '.') as decimal(14,2))"
     return text
-
-
-def convert_sql(kind: Kind, text: str) -> str:
-    """SQL converting trimmed, non-empty `text` that `parse_sql` has already found valid: a date
-    or time is a plain cast, without the format check that guards text not yet checked (checking
-    again cost 1.6 of the loader's 24 s at 1,000,000 contacts)."""
-    if kind in (Kind.DATE, Kind.TIMESTAMP):
-        return f"cast({text} as {SQL_TYPES[kind]})"
-    return parse_sql(kind, text)
 
 
 _EXPECTED_FORMAT = {
@@ -176,108 +167,144 @@ def _load_one(
             (f"{path.name}: the file is empty, not even a header line; the export failed, ask "
             "for it again.")
         ]
-    text = _Temporaries(extract.name)
-    # The header, read here, is the schema: a row with more or fewer fields is an error (with
-    # its line) instead of a silently widened table. The text is a temporary table (memory,
-    # spilled to disk when large): only the typed table is written to the warehouse.
-    columns = "{" + ", ".join(f"{string_literal(name)}: 'varchar'" for name in header) + "}"
+    missing = [c.name for c in extract.columns if c.required and c.name not in header]
+    if missing:
+        return [f"{path.name}, header: required column(s) {', '.join(missing)} missing"]
+    parsed = _Parsed(extract, header)
     try:
-        connection.execute(
-            f"create or replace temp table {text.cells} as "
-            "select * from read_csv(?, header = true, "
-            f"columns = {columns}, delim = ?, quote = '\"', escape = '\"', "
-            "strict_mode = true, null_padding = false, auto_detect = false, encoding = 'utf-8')",
-            [str(path), delimiter],
-        )
+        connection.execute(parsed.create_sql(), [str(path), delimiter])
     except duckdb.Error as error:
         if _NOT_UTF8_MESSAGE in str(error):
             # without its cause: DuckDB's message quotes the row (personal data)
             raise _NotUtf8 from None
         return [f"{path.name}: unreadable CSV ({_describe(error)})"]
     try:
-        return _check_and_type(connection, extract, path.name, header, text)
+        return _check_and_type(connection, parsed, path.name)
     finally:
-        # An extract's text is held until its typed table is written, no longer: at 10,000,000
-        # contacts the text of the extracts before it cost the load 17-19 s and 0.8-1 GiB.
-        text.drop(connection)
+        # An extract's parsed rows are held until its typed table is written, no longer: at
+        # 10,000,000 contacts the text of the extracts before it cost the load 17-19 s and
+        # 0.8-1 GiB (docs/decisions.md, 64, 69).
+        parsed.drop(connection)
 
 
 @dataclass(frozen=True)
-class _Temporaries:
-    """The temporary objects holding one extract's text while it is checked and typed."""
+class _Check:
+    """What every row of a column must satisfy (G1); `failing` is true where a row does not."""
 
-    extract_name: str
+    column: Column
+    problem: str  # how the message names a failing row's value
+    failing: str  # SQL over the trimmed cell
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """One extract read once: every cell trimmed and parsed as its kind, beside a flag per check
+    that says whether the row fails it (`check_<n>`) and, for an extract that skips rows without
+    an address, whether the row is skipped. A temporary table (memory, spilled to disk when
+    large) in the file's order; only the rows that pass are written to the warehouse.
+
+    Parsing each cell once, as it is read, replaced reading the text into a table, checking it
+    and parsing it again to type it (docs/decisions.md, 69)."""
+
+    extract: Extract
+    header: list[str]
 
     @property
-    def cells(self) -> str:  # every cell as text, in the file's order
-        return f"{self.extract_name}_text"
+    def table(self) -> str:
+        return f"{self.extract.name}_parsed"
 
     @property
     def kept(self) -> str:  # the rows to load, numbered (`source_row`)
-        return f"{self.extract_name}_kept"
+        return f"{self.extract.name}_kept"
 
     @property
-    def skipped(self) -> str:  # the numbers of the rows left out
-        return f"{self.extract_name}_skipped"
+    def checks(self) -> list[_Check]:
+        checks = []
+        for column in self.extract.columns:
+            if column.name not in self.header or column.name == self.skip_column:
+                continue  # a missing column has its default; an address is checked by skipping
+            cell = identifier(column.name)
+            if column.required:
+                checks.append(_Check(column, "required value is empty", f"{cell} is null"))
+            if column.kind is not Kind.TEXT:
+                checks.append(_Check(
+                    column, f"not {_EXPECTED_FORMAT[column.kind]}",
+                    f"{cell} is not null and ({parse_sql(column.kind, cell)}) is null",
+                ))
+        return checks
+
+    @property
+    def skip_column(self) -> str | None:
+        return self.extract.skip_rows_without_address
+
+    def create_sql(self) -> str:
+        """The statement creating `table` from the file and its delimiter (two parameters).
+
+        The header, read before, is the schema: a row with more or fewer fields is an error
+        (with its line) instead of a silently widened table. Columns the contract does not know
+        are not read."""
+        columns = "{" + ", ".join(f"{string_literal(name)}: 'varchar'" for name in self.header) + "}"
+        cells = [
+            f"nullif(trim({identifier(c.name)}), '') as {identifier(c.name)}"
+            for c in self.extract.columns if c.name in self.header
+        ]
+        selected = [_typed_expression(column, self.header) for column in self.extract.columns]
+        selected += [f"{check.failing} as check_{n}" for n, check in enumerate(self.checks)]
+        if self.skip_column:
+            # an empty or invalid address can stop no one: the row is skipped (CONTRACT.md)
+            cells.append(
+                f"({normalize_sql('email', identifier(self.skip_column))}) is null as skipped"
+            )
+            selected.append("skipped")
+        return (
+            f"create or replace temp table {self.table} as "
+            f"with cells as (select {', '.join(cells)} from read_csv(?, header = true, "
+            f"columns = {columns}, delim = ?, quote = '\"', escape = '\"', "
+            "strict_mode = true, null_padding = false, auto_detect = false, encoding = 'utf-8')) "
+            f"select {', '.join(selected)} from cells"
+        )
 
     def drop(self, connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute(f"drop view if exists {self.kept}")
-        connection.execute(f"drop table if exists {self.skipped}")
-        connection.execute(f"drop table if exists {self.cells}")
+        connection.execute(f"drop table if exists {self.table}")
 
 
 def _check_and_type(
-    connection: duckdb.DuckDBPyConnection, extract: Extract, file_name: str,
-    header: list[str], text: _Temporaries,
+    connection: duckdb.DuckDBPyConnection, parsed: _Parsed, file_name: str
 ) -> LoadedExtract | list[str]:
-    """`raw.<name>` typed from the extract's text, or the problems that stop it (G1)."""
-    missing = [c.name for c in extract.columns if c.required and c.name not in header]
-    if missing:
-        return [f"{file_name}, header: required column(s) {', '.join(missing)} missing"]
-
-    skipped = _rows_without_address(connection, extract, text)
-    checked = [c for c in extract.columns
-               if c.name in header and c.name != extract.skip_rows_without_address]
-    problems = _column_problems(connection, text.kept, file_name, checked)
-    if extract.key and extract.key in header:
-        problems.extend(_duplicate_key_problems(connection, text.kept, file_name, extract.key))
+    """`raw.<name>` typed from the parsed extract, or the problems that stop it (G1)."""
+    extract = parsed.extract
+    skipped = _rows_without_address(connection, parsed)
+    problems = _column_problems(connection, parsed, file_name)
+    if extract.key and extract.key in parsed.header:
+        problems.extend(_duplicate_key_problems(connection, parsed.kept, file_name, extract.key))
     if problems:
         return problems
-    rows = _create_typed(connection, extract, text.kept, header)
+    rows = _create_typed(connection, extract, parsed.kept)
     known = {column.name for column in extract.columns}
     return LoadedExtract(
         extract.name,
         rows,
-        extra_columns=tuple(name for name in header if name not in known),
+        extra_columns=tuple(name for name in parsed.header if name not in known),
         skipped_rows=tuple(skipped[:SHOWN_ROWS]),
         skipped_count=len(skipped),
     )
 
 
-def _rows_without_address(
-    connection: duckdb.DuckDBPyConnection, extract: Extract, text: _Temporaries
-) -> list[int]:
-    """Define `text.kept`, the rows to load with their number in the file (`source_row`), and
+def _rows_without_address(connection: duckdb.DuckDBPyConnection, parsed: _Parsed) -> list[int]:
+    """Define `parsed.kept`, the rows to load with their number in the file (`source_row`), and
     return the numbers of the rows left out: an empty or invalid address can stop no one.
 
     The number is the rowid + 1: the parallel reader keeps the file's order, and the rowid of a
     table created at once and never changed is its position (no window over all rows)."""
-    column = extract.skip_rows_without_address
-    numbered = f"select rowid + 1 as source_row, * from {text.cells}"
-    if column is None:
-        connection.execute(f"create or replace temp view {text.kept} as {numbered}")
+    numbered = f"select rowid + 1 as source_row, * from {parsed.table}"
+    if parsed.skip_column is None:
+        connection.execute(f"create or replace temp view {parsed.kept} as {numbered}")
         return []
-    invalid = f"({normalize_sql('email', identifier(column))}) is null"
-    connection.execute(
-        f"create or replace temp table {text.skipped} as "
-        f"select rowid + 1 as source_row from {text.cells} where {invalid}"
-    )
-    connection.execute(
-        f"create or replace temp view {text.kept} as {numbered} "
-        f"where source_row not in (select source_row from {text.skipped})"
-    )
+    connection.execute(f"create or replace temp view {parsed.kept} as {numbered} where not skipped")
     return [row for (row,) in connection.execute(
-        f"select source_row from {text.skipped} order by source_row").fetchall()]
+        f"select rowid + 1 as source_row from {parsed.table} where skipped order by source_row"
+    ).fetchall()]
 
 
 def _describe(error: Exception) -> str:
@@ -288,39 +315,25 @@ def _describe(error: Exception) -> str:
     return "; ".join([lines[0], *counts])
 
 
-def _trimmed(column: Column) -> str:
-    return f"nullif(trim(\"{column.name}\"), '')"
-
-
 def _column_problems(
-    connection: duckdb.DuckDBPyConnection, rows: str, file_name: str, columns: list[Column]
+    connection: duckdb.DuckDBPyConnection, parsed: _Parsed, file_name: str
 ) -> list[str]:
-    """Empty required values and values that do not parse as their kind, per column: the count
-    and the first row of each, all columns in one pass over the rows."""
-    if not columns:
+    """Per check, the count and the first row of the rows that fail it: all checks in one pass
+    over their flags."""
+    checks = parsed.checks
+    if not checks:
         return []
     measures = []
-    for column in columns:
-        value, parsed = _trimmed(column), parse_sql(column.kind, _trimmed(column))
-        measures += [
-            f"count(*) filter (where {value} is null)",
-            f"min(source_row) filter (where {value} is null)",
-            f"count(*) filter (where {value} is not null and ({parsed}) is null)",
-            f"min(source_row) filter (where {value} is not null and ({parsed}) is null)",
-        ]
-    found = connection.execute(f"select {', '.join(measures)} from {rows}").fetchone()
+    for n in range(len(checks)):
+        measures += [f"count(*) filter (where check_{n})", f"min(source_row) filter (where check_{n})"]
+    found = connection.execute(f"select {', '.join(measures)} from {parsed.kept}").fetchone()
     problems = []
-    for index, column in enumerate(columns):
-        empty_count, first_empty, bad_count, first_bad = found[4 * index: 4 * index + 4]
-        if column.required and empty_count:
+    for n, check in enumerate(checks):
+        count, first = found[2 * n: 2 * n + 2]
+        if count:
             problems.append(
-                f"{file_name}, row {first_empty} (line {first_empty + 1}), column {column.name}: "
-                f"required value is empty ({empty_count} row(s) in all)"
-            )
-        if bad_count:
-            problems.append(
-                f"{file_name}, row {first_bad} (line {first_bad + 1}), column {column.name}: "
-                f"not {_EXPECTED_FORMAT[column.kind]} ({bad_count} row(s) in all)"
+                f"{file_name}, row {first} (line {first + 1}), column {check.column.name}: "
+                f"{check.problem} ({count} row(s) in all)"
             )
     return problems
 
@@ -328,7 +341,7 @@ def _column_problems(
 def _duplicate_key_problems(
     connection: duckdb.DuckDBPyConnection, rows: str, file_name: str, key: str
 ) -> list[str]:
-    keyed = f"select source_row, \"{key}\" as key from {rows} where nullif(trim(\"{key}\"), '') is not null"
+    keyed = f"select source_row, \"{key}\" as key from {rows} where \"{key}\" is not null"
     (unique,) = connection.execute(
         f"select count(*) = count(distinct key) from ({keyed})").fetchone()
     if unique:  # the usual night: no window over all rows
@@ -352,24 +365,22 @@ def _duplicate_key_problems(
 
 
 def _typed_expression(column: Column, header: list[str]) -> str:
+    """A column's value parsed from its trimmed cell (null where it does not parse: such a row
+    fails a check and nothing is loaded), or its default where the file has no such column."""
     if column.name not in header:
         source = "null" if column.default is None else f"'{column.default}'"
     else:
-        source = _trimmed(column)
+        source = identifier(column.name)
         if column.default is not None:
             source = f"coalesce({source}, '{column.default}')"
-    # every value has parsed as its kind (`_column_problems`), or the file was refused
-    return f"({convert_sql(column.kind, source)})::{SQL_TYPES[column.kind]} as \"{column.name}\""
+    return f"({parse_sql(column.kind, source)})::{SQL_TYPES[column.kind]} as {identifier(column.name)}"
 
 
-def _create_typed(
-    connection: duckdb.DuckDBPyConnection, extract: Extract, rows: str, header: list[str]
-) -> int:
-    """`raw.<name>`, typed, in the file's order; its row count."""
-    columns = ",\n    ".join(_typed_expression(c, header) for c in extract.columns)
+def _create_typed(connection: duckdb.DuckDBPyConnection, extract: Extract, rows: str) -> int:
+    """`raw.<name>` from the checked rows, in the file's order; its row count."""
+    columns = ", ".join(identifier(c.name) for c in extract.columns)
     (count,) = connection.execute(
-        f"create or replace table raw.{extract.name} as "
-        f"select source_row, {columns} from {rows}"
+        f"create or replace table raw.{extract.name} as select source_row, {columns} from {rows}"
     ).fetchone()
     return count
 
