@@ -40,7 +40,7 @@ EXPLAIN_SOURCES = {
     "staging.stg_crm__consent_events": (
         "event_id varchar, contact_id varchar, channel varchar, purpose varchar, action varchar, "
         "occurred_on date, event_source varchar, has_proof boolean, proof_ref varchar, "
-        "consent_text_version varchar"
+        "consent_text_version varchar, event_rank bigint"
     ),
     "policy.retention_policy": "policy_key varchar, amount decimal(12, 4), unit varchar, rule varchar, legal_basis varchar",
 }
@@ -109,16 +109,29 @@ def test_the_lists_dbt_stores_sorted_are_copied_as_stored_every_other_file_is_so
 ):
     """Decision 63: fct_address_decisions is stored sorted, and the suppression and eligibility
     lists and the explain table of decisions are written in the order the warehouse holds them
-    (tests/test_two_nights.py checks that order on real nights); the rest is sorted here."""
+    (tests/test_two_nights.py checks that order on real nights); the rest is sorted here, the
+    explain table of consent events by each event's place (decision 70)."""
     with connect(warehouse) as db:
         db.execute("insert into marts.deletion_list values ('contact', 'C1', 'delete', 'R7', '2026-01-01')")
         db.execute("insert into marts.marketing_eligibility values "
                    "('sms', '+31612345678', 'offers', 'consent'), "
                    "('email', 'a@example.nl', 'offers', 'consent')")
+        # stored in another order than the ids': the explain table is sorted by each event's
+        # place in the order of the ids (decision 70)
+        db.execute(
+            "insert into staging.stg_crm__consent_events (event_id, contact_id, event_rank) "
+            "values ('E10', 'C1', 2), ('E9', 'C1', 3), ('E1', 'C9', 1)"
+        )
     published = publish_day(tmp_path / "out", warehouse, "2026-11-28")
     assert [r["subject_id"] for r in read_rows(published / "deletion_list.csv")] == ["C1", "C9"]
     assert [r["channel"] for r in read_rows(published / "marketing_eligibility.csv")] == [
         "sms", "email"]
+    with connect(warehouse) as db:
+        event_ids = db.execute(
+            "select event_id from read_parquet(?)",
+            [str(published / "explain" / "consent_events.parquet")],
+        ).fetchall()
+    assert event_ids == [("E1",), ("E10",), ("E9",)]
 
 
 def test_g4_manifest_is_written_last_with_every_output_checksum(tmp_path, warehouse):

@@ -330,7 +330,8 @@ def test_night_2_whole_lists(nights):
 def test_the_lists_are_sorted_by_their_leading_columns(nights):
     """CONTRACT.md "Output": rows sorted by their leading columns. The lists and the explain
     table of decisions are written in the order fct_address_decisions is stored in, unsorted
-    (docs/decisions.md, 63): this checks that order from the model to the published files."""
+    (docs/decisions.md, 63), and the explain table of consent events by each event's place
+    (70): this checks those orders from the models to the published files."""
     for day in (D1, D2):
         folder = nights["output"] / day
         for name in ("suppression_list.csv", "marketing_eligibility.csv"):
@@ -341,7 +342,13 @@ def test_the_lists_are_sorted_by_their_leading_columns(nights):
                 "select channel, address, purpose from read_parquet(?)",
                 [str(folder / "explain" / "address_decisions.parquet")],
             ).fetchall()
+            # sorted by each event's place, which is the order of the ids (decision 70)
+            event_ids = db.execute(
+                "select event_id from read_parquet(?)",
+                [str(folder / "explain" / "consent_events.parquet")],
+            ).fetchall()
         assert len(keys) > 10 and keys == sorted(set(keys)), day
+        assert len(event_ids) > 1 and event_ids == sorted(set(event_ids)), day
 
 
 # ---------------------------------------------------------------------------- backfill

@@ -25,10 +25,13 @@ STATE_FOLDER = "state"
 class Output:
     file: str
     query: str  # a select over the warehouse; rows are sorted by their leading columns
-    # The rows come in that order as the table stores them: fct_address_decisions is stored
-    # sorted by its key, and its two halves keep that order (docs/decisions.md, 63). Copied as
-    # they are (DuckDB keeps the order it reads in: `preserve_insertion_order`), not sorted again.
-    stored_sorted: bool = False
+    # How the query's rows are brought into that order: `all` sorts by every column. A cheaper
+    # key may say the same: an integer place in the order of a unique leading column
+    # (docs/decisions.md, 70). None: the rows come in that order as the table stores them
+    # (fct_address_decisions is stored sorted by its key, and its two halves keep that order,
+    # decision 63), and are copied as they are (DuckDB keeps the order it reads in:
+    # `preserve_insertion_order`), not sorted again.
+    order_by: str | None = "all"
 
 
 SUPPRESSION_COLUMNS = "channel, address, address_sha256, purpose, reason, since"
@@ -39,11 +42,11 @@ ELIGIBILITY_COLUMNS = "channel, address, purpose, basis"
 SUPPRESSION_TABLE = "marts.suppression_list"
 SUPPRESSION_LIST = Output(
     "suppression_list.csv", f"select {SUPPRESSION_COLUMNS} from {SUPPRESSION_TABLE}",
-    stored_sorted=True,
+    order_by=None,
 )
 ELIGIBILITY_LIST = Output(
     "marketing_eligibility.csv", f"select {ELIGIBILITY_COLUMNS} from marts.marketing_eligibility",
-    stored_sorted=True,
+    order_by=None,
 )
 DELETION_LIST = Output("deletion_list.csv", f"select {DELETION_COLUMNS} from marts.deletion_list")
 HASHED_LIST = "suppression_list_hashed.csv"
@@ -61,7 +64,7 @@ LISTS = (
         "select channel, address, purpose, is_eligible, basis, reason, since, rule,"
         " evidence_type, evidence_id, latest_event_action, latest_event_on"
         " from marts.fct_address_decisions",
-        stored_sorted=True,
+        order_by=None,
     ),
     Output(
         "explain/retention_deadlines.parquet",
@@ -89,6 +92,8 @@ LISTS = (
         "explain/consent_events.parquet",
         "select event_id, contact_id, channel, purpose, action, occurred_on, event_source,"
         " has_proof, proof_ref, consent_text_version from staging.stg_crm__consent_events",
+        # each event's place in the order of the (unique) ids: the order of `all`, by an integer
+        order_by="event_rank",
     ),
     Output(
         "explain/retention_policy.parquet",
@@ -128,7 +133,7 @@ def write_lists(
     with connect(warehouse, read_only=True) as connection:
         for output in LISTS:
             rows[output.file] = copy_query(
-                connection, output.query, folder / output.file, sort=not output.stored_sorted
+                connection, output.query, folder / output.file, order_by=output.order_by
             )
         rows.update(write_hashed_and_delta(connection, folder, previous, SUPPRESSION_TABLE))
         if hold_deletions:
@@ -155,16 +160,17 @@ def make_subfolders(folder: Path, files: list[str]) -> None:
         (folder / subfolder).mkdir(parents=True, exist_ok=True, mode=OWNER_ONLY_DIR)
 
 
-def copy_query(connection, query: str, path: Path, *, sort: bool = True) -> int:
+def copy_query(connection, query: str, path: Path, *, order_by: str | None = "all") -> int:
     """Write `query` sorted by all its columns as CSV (a `.parquet` path: compressed Parquet, for
-    the internal tables); return the rows written. `sort=False`: the query's rows come sorted
-    already (Output.stored_sorted), and are written in the order they come."""
+    the internal tables); return the rows written. `order_by` as Output's: a key that sorts as
+    all the columns do, or None where the query's rows come sorted already and are written in
+    the order they come."""
     options = (
         "format parquet, compression zstd" if path.suffix == ".parquet"
         else "header, delimiter ',', quote '\"'"
     )
     (rows,) = connection.execute(
-        f"copy ({query}{' order by all' if sort else ''}) to {string_literal(str(path))} ({options})"
+        f"copy ({query}{f' order by {order_by}' if order_by else ''}) to {string_literal(str(path))} ({options})"
     ).fetchone()
     path.chmod(OWNER_ONLY_FILE)
     return rows
@@ -195,7 +201,7 @@ def write_hashed_and_delta(
         # the delta's order (its leading columns are the delta's key, listed once each), so they
         # are copied from it as written, not sorted again (docs/decisions.md, 66).
         query = f"select 'added' as change, {columns} from {read_text_csv(hashed)}"
-        rows[DELTA_LIST] = copy_query(connection, query, folder / DELTA_LIST, sort=False)
+        rows[DELTA_LIST] = copy_query(connection, query, folder / DELTA_LIST, order_by=None)
     return rows
 
 
