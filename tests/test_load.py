@@ -149,7 +149,7 @@ def test_decimal_comma_and_dates_load_typed(tmp_path):
     assert (float(amount), str(returns)) == (1234.5, "2024-05-10")
 
 
-def test_the_loader_holds_one_extracts_text_at_a_time(tmp_path, monkeypatch):
+def test_the_loader_holds_one_extract_at_a_time(tmp_path, monkeypatch):
     """An extract's parsed rows are dropped once it is typed or refused: at 10,000,000 contacts
     the text of the extracts before it cost the load 17-19 s and 0.8-1 GiB (docs/decisions.md,
     64, 69)."""

@@ -196,6 +196,11 @@ class _Check:
     failing: str  # SQL over the trimmed cell
 
 
+def _flag(n: int) -> str:
+    """The column of the parsed table that is true where a row fails the `n`th check."""
+    return f"check_{n}"
+
+
 @dataclass(frozen=True)
 class _Parsed:
     """One extract read once: every cell trimmed and parsed as its kind, beside a flag per check
@@ -249,7 +254,7 @@ class _Parsed:
             for c in self.extract.columns if c.name in self.header
         ]
         selected = [_typed_expression(column, self.header) for column in self.extract.columns]
-        selected += [f"{check.failing} as check_{n}" for n, check in enumerate(self.checks)]
+        selected += [f"{check.failing} as {_flag(n)}" for n, check in enumerate(self.checks)]
         if self.skip_column:
             # an empty or invalid address can stop no one: the row is skipped (CONTRACT.md)
             cells.append(
@@ -325,7 +330,7 @@ def _column_problems(
         return []
     measures = []
     for n in range(len(checks)):
-        measures += [f"count(*) filter (where check_{n})", f"min(source_row) filter (where check_{n})"]
+        measures += [f"count(*) filter (where {_flag(n)})", f"min(source_row) filter (where {_flag(n)})"]
     found = connection.execute(f"select {', '.join(measures)} from {parsed.kept}").fetchone()
     problems = []
     for n, check in enumerate(checks):
