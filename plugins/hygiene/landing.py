@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +40,14 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def sha256_of_each(paths: Sequence[Path]) -> dict[Path, str]:
+    """sha256 of each file, a file per core at a time: hashlib lets go of the GIL while it
+    hashes, so threads use the cores (1.2 GB of a night's outputs, from the page cache: 0.78 s
+    one after another, 0.44 s on two cores; bench/results.md)."""
+    with ThreadPoolExecutor(max_workers=max(1, min(len(paths), os.cpu_count() or 1))) as pool:
+        return dict(zip(paths, pool.map(sha256_of, paths), strict=True))
+
+
 def verify_landing(folder: Path) -> list[LandedFile]:
     """Checksum every extract and compare with `extract_manifest.json` when there is one.
 
@@ -46,11 +57,14 @@ def verify_landing(folder: Path) -> list[LandedFile]:
     if not is_ready(folder):
         raise ExtractError(f"{folder}: {READY_FILE} is missing; the extracts are not complete yet.")
     announced = _read_manifest(folder)
+    checksums = sha256_of_each(
+        [folder / e.file_name for e in EXTRACTS if (folder / e.file_name).is_file()]
+    )
     landed: list[LandedFile] = []
     problems: list[str] = []
     for extract in EXTRACTS:
         path = folder / extract.file_name
-        if not path.is_file():
+        if path not in checksums:
             if extract.file_name in announced:
                 problems.append(
                     f"{extract.file_name}: {MANIFEST_FILE} announces it, but it is not in {folder}; "
@@ -62,7 +76,7 @@ def verify_landing(folder: Path) -> list[LandedFile]:
                     "source system to deliver it (then rerun D)."
                 )
             continue
-        checksum = sha256_of(path)
+        checksum = checksums[path]
         expected = announced.get(extract.file_name, {})
         if expected.get("sha256") and expected["sha256"].lower() != checksum:
             announced_rows = expected.get("rows")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hygiene.landing import sha256_of
+from hygiene.landing import sha256_of_each
 from hygiene.load import connect
 from hygiene.publish.layout import MANIFEST_FILE, OWNER_ONLY_DIR, OWNER_ONLY_FILE
 from hygiene.sql_text import string_literal
@@ -217,10 +217,12 @@ def read_text_csv(path: Path) -> str:
 
 def file_checksums(folder: Path) -> dict[str, str]:
     """sha256 of every output of the run by relative path (not the manifest, not `quality/`)."""
-    return {
-        str(path.relative_to(folder)): sha256_of(path)
+    outputs = [
+        path
         for path in sorted(folder.rglob("*"))
         if path.is_file()
         and path.name != MANIFEST_FILE
         and path.relative_to(folder).parts[0] not in (VALIDATION_FOLDER, STATE_FOLDER)
-    }
+    ]
+    return {str(path.relative_to(folder)): checksum
+            for path, checksum in sha256_of_each(outputs).items()}
