@@ -11,6 +11,7 @@ costs seconds per case.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import shutil
@@ -242,6 +243,10 @@ def test_a_broken_export_is_named_and_publishes_a_degraded_night(night, name, mo
     published = night.output_root / D1
     manifest = json.loads((published / "run_manifest.json").read_text())
     assert (manifest["status"], manifest["degraded"]["failed_task"]) == ("degraded", case.failed_step)
+    # the manifest names the files the degraded night read, each with its own checksum
+    assert {name: item["sha256"] for name, item in manifest["inputs"].items()} == {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in landing.glob("*.csv")}
     assert os.readlink(night.output_root / "latest") == D1
     assert published_rows(published, "deletion_list.csv") == []
     suppressed = {(r["address"], r["purpose"]): r["reason"]

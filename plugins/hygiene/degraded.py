@@ -375,8 +375,8 @@ def _manifest(
         },
         "policy_version": current_policy().version,
         "inputs": {
-            path.name: {"sha256": landing.sha256_of(path)}
-            for path in sorted(folder.glob("*.csv"))
+            path.name: {"sha256": checksum}
+            for path, checksum in landing.sha256_of_each(sorted(folder.glob("*.csv"))).items()
         },
         "state": {"previous_run": previous.name if previous else None, "written": state_rows},
         "deletion_hold": {"held": False, "reason": "no deletion list on a degraded night (G5)"},
