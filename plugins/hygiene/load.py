@@ -3,14 +3,16 @@
 Every cell is read as text and parsed with its column's declared kind, once, as the file is
 read. Bad input fails the whole load with one message that names, per problem, the file, the row
 and the column (G1); cell values are never quoted, since they may be personal data. What the
-contract tolerates is loaded and reported instead: columns it does not know (not loaded: they may hold personal data
-nobody agreed to) and unsubscribes whose e-mail can stop no one (skipped, with their rows).
+contract tolerates is loaded and reported instead: columns it does not know (not loaded: they
+may hold personal data nobody agreed to) and unsubscribes whose e-mail can stop no one (skipped,
+with their rows).
 """
 
 from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -222,8 +224,10 @@ class _Parsed:
     def kept(self) -> str:  # the rows to load, numbered (`source_row`)
         return f"{self.extract.name}_kept"
 
-    @property
+    @cached_property
     def checks(self) -> list[_Check]:
+        """The checks in one order, which numbers their flags (`create_sql`) and their counts
+        (`_column_problems`)."""
         checks = []
         for column in self.extract.columns:
             if column.name not in self.header or column.name == self.skip_column:
@@ -346,7 +350,7 @@ def _column_problems(
 def _duplicate_key_problems(
     connection: duckdb.DuckDBPyConnection, rows: str, file_name: str, key: str
 ) -> list[str]:
-    keyed = f"select source_row, \"{key}\" as key from {rows} where \"{key}\" is not null"
+    keyed = f"select source_row, {identifier(key)} as key from {rows} where {identifier(key)} is not null"
     (unique,) = connection.execute(
         f"select count(*) = count(distinct key) from ({keyed})").fetchone()
     if unique:  # the usual night: no window over all rows

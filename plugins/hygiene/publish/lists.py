@@ -161,16 +161,17 @@ def make_subfolders(folder: Path, files: list[str]) -> None:
 
 
 def copy_query(connection, query: str, path: Path, *, order_by: str | None = "all") -> int:
-    """Write `query` sorted by all its columns as CSV (a `.parquet` path: compressed Parquet, for
-    the internal tables); return the rows written. `order_by` as Output's: a key that sorts as
-    all the columns do, or None where the query's rows come sorted already and are written in
-    the order they come."""
+    """Write `query` as CSV (a `.parquet` path: compressed Parquet, for the internal tables),
+    sorted by its leading columns; return the rows written. `order_by` as Output's: `all`, a key
+    that sorts as all the columns do, or None where the query's rows come sorted already and are
+    written in the order they come."""
     options = (
         "format parquet, compression zstd" if path.suffix == ".parquet"
         else "header, delimiter ',', quote '\"'"
     )
+    sorted_query = f"{query} order by {order_by}" if order_by else query
     (rows,) = connection.execute(
-        f"copy ({query}{f' order by {order_by}' if order_by else ''}) to {string_literal(str(path))} ({options})"
+        f"copy ({sorted_query}) to {string_literal(str(path))} ({options})"
     ).fetchone()
     path.chmod(OWNER_ONLY_FILE)
     return rows
