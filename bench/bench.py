@@ -8,7 +8,8 @@ For each size N (contacts; about 2 N bookings and 3 N consent events), in a scra
 2. the **I/O floor**: DuckDB reads the same extracts once and writes files of the published
    night's size once; what any night must at least cost on this machine;
 3. the **data work**, step by step, without Airflow (bench_night.py: the DAG's step functions in
-   order, dbt as the subprocess Cosmos runs), with rows per second per step;
+   order, dbt as the subprocess Cosmos runs), with rows per second and CPU seconds per step,
+   and how many of those the kernel spent (finding and clearing pages);
 4. **`make run` itself** (`hygiene run`: `airflow dags test`, Airflow included) on the same
    extracts, wall time and peak RSS of the whole run;
 5. the published night's size against the extracts', and `explain` of one address;
@@ -264,12 +265,15 @@ def tables(sizes: list[Size]) -> str:
             f"| {s.speed_seconds[0]:.1f} / {s.speed_seconds[1]:.1f} s |")
     for s in sizes:
         lines += ["", f"### {s.contacts:,} contacts, step by step (data work, no Airflow)", "",
-                  "| step | wall s | rows | rows/s | peak RSS | note |", "|---|---:|---:|---:|---:|---|"]
+                  "| step | wall s | CPU s (in the kernel) | rows | rows/s | peak RSS | note |",
+                  "|---|---:|---:|---:|---:|---:|---|"]
         for step in s.steps:
             rate = f"{step.rows / step.seconds:,.0f}" if step.rows and step.seconds else ""
             rss = f"{step.peak_rss / 2**30:.2f} GiB" if step.peak_rss else ""
             rows = f"{step.rows:,}" if step.rows is not None else ""
-            lines.append(f"| {step.name} | {step.seconds:.1f} | {rows} | {rate} | {rss} | {step.note} |")
+            cpu = f"{step.cpu_seconds:.1f} ({step.kernel_seconds:.1f})"
+            lines.append(f"| {step.name} | {step.seconds:.1f} | {cpu} | {rows} | {rate} | {rss} "
+                         f"| {step.note} |")
         lines += ["", "Slowest dbt nodes: " + ", ".join(
             f"`{name}` {seconds:.1f} s" for name, seconds in s.slowest_nodes[:5])]
         biggest = sorted(s.published_files.items(), key=lambda item: -item[1])[:6]

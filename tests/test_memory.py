@@ -1,7 +1,8 @@
 """Every DuckDB of a night has the same settings (hygiene.duckdb_settings): a memory limit
 (hygiene.memory), in the task process's connections and dbt's, so that the two together fit the
-machine and a large night spills instead of being killed; how the tables it writes are stored;
-and that rows keep the order they are read in (the lists rely on it)."""
+machine and a large night spills instead of being killed, and a pool of that size in which each
+database keeps its blocks; how the tables it writes are stored; and that rows keep the order
+they are read in (the lists rely on it)."""
 
 from __future__ import annotations
 
@@ -20,12 +21,13 @@ from hygiene.memory import MEMORY_VARIABLE, duckdb_memory_limit
 from hygiene.quality.frames import read_only_warehouse
 
 
-def limit_of(connection) -> int:
-    """DuckDB's memory_limit in bytes (it reports it with one decimal, e.g. "3.0 GiB")."""
+def limit_of(connection, setting: str = "memory_limit") -> int:
+    """A DuckDB amount in bytes (it reports one with one decimal, e.g. "3.0 GiB")."""
     (limit,) = connection.execute(
-        "select value from duckdb_settings() where name = 'memory_limit'").fetchone()
+        "select value from duckdb_settings() where name = ?", [setting]).fetchone()
     number, unit = limit.split()
-    return int(float(number) * {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}[unit])
+    return int(float(number) * {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30,
+                                "TiB": 2**40}[unit])
 
 
 def test_the_default_is_thirty_percent_of_the_machine(monkeypatch):
@@ -71,6 +73,21 @@ def test_the_nights_connections_and_dbts_get_the_same_settings(tmp_path, monkeyp
         assert_night_settings(connection, limit)
 
 
+def test_a_database_keeps_its_pool_when_another_connection_opens_it(tmp_path, monkeypatch):
+    """DuckDB cannot shrink a database's pool of blocks: a second connection to an open warehouse
+    (the same database, in one process) with a smaller limit gets that limit and leaves the pool."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv(MEMORY_VARIABLE, "3GiB")
+    with connect(warehouse) as first:
+        monkeypatch.setenv(MEMORY_VARIABLE, "2GiB")
+        with connect(warehouse) as second:
+            assert limit_of(second) == 2 * 2**30
+            assert limit_of(second, "block_allocator_memory") == 3 * 2**30
+        assert limit_of(first, "block_allocator_memory") == 3 * 2**30
+    with connect(warehouse) as reopened:  # closed, the database and its pool are gone
+        assert limit_of(reopened, "block_allocator_memory") == 2 * 2**30
+
+
 def test_the_tables_a_night_writes_are_compressed_unless_asked_not_to(tmp_path, monkeypatch):
     """hygiene.duckdb_settings: DuckDB's compression by default (dictionary/FSST for text,
     bit-packing for numbers); `none` stores them as they are, for a faster night."""
@@ -102,6 +119,7 @@ def stored_as(warehouse) -> set[str]:
 
 def assert_night_settings(connection, limit: int) -> None:
     assert abs(limit_of(connection) - limit) < 0.01 * limit
+    assert abs(limit_of(connection, "block_allocator_memory") - limit) < 0.01 * limit
     (compression,) = connection.execute(
         "select value from duckdb_settings() where name = 'force_compression'").fetchone()
     assert compression == "uncompressed"
