@@ -12,8 +12,9 @@ Each database also keeps the memory its blocks take, up to the same limit, for a
 open (DuckDB's `block_allocator_memory`). By default DuckDB hands memory back to the system after
 a query and asks for it again in the next, and each time the kernel must find and clear fresh
 pages; on a virtual machine that reports freed memory to its host, as this project's build
-machine does, the host must then supply them again too. At 1,000,000 contacts a night spent 24
-of its 119 CPU-seconds in the kernel; with the blocks kept, 16 to 19 (docs/decisions.md, 72).
+machine does, the host must then supply them again too. At 1,000,000 contacts a night spent 21
+to 26 of its 116 to 125 CPU-seconds in the kernel; with the blocks kept, 16 to 19, and its data
+work took 65 s instead of 68 to 70 (docs/decisions.md, 72).
 """
 
 from __future__ import annotations
