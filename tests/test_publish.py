@@ -8,6 +8,7 @@ import os
 import stat
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from hygiene import publish
@@ -189,6 +190,9 @@ def test_explain_tables_are_published_owner_only_for_explain_to_read(tmp_path, w
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     for name in explain.TABLE_FILES.values():
         assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600, name
+        # compressed Parquet (issue "Performance"); a table without rows has no column chunks
+        assert parquet_codecs(folder / name) <= {"ZSTD"}, name
+    assert parquet_codecs(folder / "contacts.parquet") == {"ZSTD"}
     contacts = read_rows(folder / "contacts.parquet")
     assert contacts == [
         {"contact_id": "C1", "email": "", "phone": "+31612345678", "customer_status": "customer"},
@@ -199,6 +203,12 @@ def test_explain_tables_are_published_owner_only_for_explain_to_read(tmp_path, w
     manifest = json.loads((published / "run_manifest.json").read_text())
     assert manifest["outputs"]["rows"]["explain/contacts.parquet"] == 2
     assert "explain/address_decisions.parquet" in manifest["outputs"]["sha256"]
+
+
+def parquet_codecs(path: Path) -> set[str]:
+    with duckdb.connect() as connection:
+        return {codec for (codec,) in connection.execute(
+            "select distinct compression from parquet_metadata(?)", [str(path)]).fetchall()}
 
 
 def test_published_runs_are_links_to_complete_versions(tmp_path, warehouse):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hygiene.landing import sha256_of_each
 from hygiene.load import connect
-from hygiene.publish.layout import MANIFEST_FILE, OWNER_ONLY_DIR, OWNER_ONLY_FILE
+from hygiene.publish.layout import MANIFEST_FILE, OWNER_ONLY_DIR, OWNER_ONLY_FILE, PARQUET_OPTIONS
 from hygiene.sql_text import string_literal
 
 HELD_DELETION_LIST = Path("held") / "deletion_list.csv"
@@ -166,7 +166,7 @@ def copy_query(connection, query: str, path: Path, *, order_by: str | None = "al
     that sorts as all the columns do, or None where the query's rows come sorted already and are
     written in the order they come."""
     options = (
-        "format parquet, compression zstd" if path.suffix == ".parquet"
+        PARQUET_OPTIONS if path.suffix == ".parquet"
         else "header, delimiter ',', quote '\"'"
     )
     sorted_query = f"{query} order by {order_by}" if order_by else query

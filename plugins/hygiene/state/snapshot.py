@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hygiene.keyed_hash import register_hmac
 from hygiene.load import connect
-from hygiene.publish.layout import OWNER_ONLY_DIR, OWNER_ONLY_FILE
+from hygiene.publish.layout import OWNER_ONLY_DIR, OWNER_ONLY_FILE, PARQUET_OPTIONS
 from hygiene.publish.lists import STATE_FOLDER
 
 STOP_COLUMNS = "channel varchar, address_hmac varchar, purpose varchar, reason varchar, since date"
@@ -89,7 +89,7 @@ def stage_state(
 def write_parquet(connection, query: str, path: Path) -> int:
     """`query` sorted by all its columns as compressed Parquet (byte-identical on a rerun)."""
     (rows,) = connection.execute(
-        f"copy ({query} order by all) to '{path}' (format parquet, compression zstd)"
+        f"copy ({query} order by all) to '{path}' ({PARQUET_OPTIONS})"
     ).fetchone()
     path.chmod(OWNER_ONLY_FILE)
     return rows
