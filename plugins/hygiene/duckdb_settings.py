@@ -3,7 +3,9 @@ checks (hygiene.load.connect, hygiene.quality.frames) and dbt (through its plugi
 hygiene.dbt_udfs). The mail-tool exports' own scratch database has a smaller limit of its own
 (hygiene.exports.write).
 
-- A memory limit (hygiene.memory): beyond it DuckDB spills to disk instead of being killed.
+- A memory limit (hygiene.memory): beyond it DuckDB spills to disk instead of being killed; up
+  to it the database keeps the memory of its blocks while it is open, rather than giving it
+  back to the system after each query and asking again (docs/decisions.md, 72).
 - Rows keep the order they are read in (`preserve_insertion_order`, DuckDB's default, stated
   here because the lists depend on it): fct_address_decisions is stored sorted, and its halves
   and the published lists are written in that order without a sort of their own
