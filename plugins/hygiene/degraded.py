@@ -58,7 +58,7 @@ from hygiene.publish.lists import (
     write_hashed_and_delta,
 )
 from hygiene.sql_macros import amsterdam_date_sql, normalize_sql, sha256_hex_sql
-from hygiene.state.snapshot import TABLES, write_parquet, write_runs
+from hygiene.state.snapshot import TABLES, write_runs
 
 CHANNELS = tuple(channel for channel in EVENT_CHANNELS if channel != "all")
 PURPOSES = UNSUBSCRIBE_PURPOSES
@@ -349,7 +349,7 @@ def _stage_state(connection, attempt: Attempt, previous: Path | None, rows: dict
                     order by since desc, reason = 'objected' desc
                 ) = 1
             """
-        written[file] = write_parquet(connection, query, folder / file)
+        written[file] = copy_query(connection, query, folder / file)
     night = {
         "run_date": attempt.run_date, "status": DEGRADED, "contacts": "", "contact_deletions": "",
         "suppressed": rows[SUPPRESSION_LIST.file], "eligible": rows[ELIGIBILITY_LIST.file],

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from hygiene.keyed_hash import register_hmac
 from hygiene.load import connect
-from hygiene.publish.layout import OWNER_ONLY_DIR, OWNER_ONLY_FILE, PARQUET_OPTIONS
-from hygiene.publish.lists import STATE_FOLDER
+from hygiene.publish.layout import OWNER_ONLY_DIR, OWNER_ONLY_FILE
+from hygiene.publish.lists import STATE_FOLDER, copy_query
 
 STOP_COLUMNS = "channel varchar, address_hmac varchar, purpose varchar, reason varchar, since date"
 HISTORY_COLUMNS = (
@@ -80,18 +80,10 @@ def stage_state(
         for file, (_, columns, mart) in TABLES.items():
             names = ", ".join(column.split()[0] for column in columns.split(", "))
             where = " where not is_first_listed_today" if deletions_held and "history" in file else ""
-            rows[file] = write_parquet(connection, f"select {names} from {mart}{where}", folder / file)
+            # sorted by all its columns, as compressed Parquet: byte-identical on a rerun
+            rows[file] = copy_query(connection, f"select {names} from {mart}{where}", folder / file)
     snapshot = snapshot_of(previous_run.parent, previous_run.name) if previous_run else None
     rows[RUNS_FILE] = write_runs(folder, recent_runs(snapshot), night)
-    return rows
-
-
-def write_parquet(connection, query: str, path: Path) -> int:
-    """`query` sorted by all its columns as compressed Parquet (byte-identical on a rerun)."""
-    (rows,) = connection.execute(
-        f"copy ({query} order by all) to '{path}' ({PARQUET_OPTIONS})"
-    ).fetchone()
-    path.chmod(OWNER_ONLY_FILE)
     return rows
 
 
