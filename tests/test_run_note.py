@@ -39,7 +39,8 @@ def test_a_published_night_notes_where_and_its_counts(settings):
     Attempt(settings, D, RUN_ID).record(outcome="held", published=str(folder))
     note = note_for(nightly_run(), succeeded=True)
     assert note.startswith(f"Published {D}: {folder} — 0 suppressed, 0 eligible, 0 deletion rows")
-    assert "deletion list HELD for approval" in note
+    assert "deletion list HELD for approval, G2: `" in note
+    assert " where` shows it and how to approve it)" in note  # the command that says what next
 
 
 def test_a_failed_night_notes_the_task_why_and_what_was_published(settings):

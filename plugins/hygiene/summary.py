@@ -20,8 +20,8 @@ def night_summary(run_date: str, journal: dict, *, succeeded: bool) -> str | Non
         folder = Path(journal["published"])
         manifest = read_manifest(folder)
         rows = manifest.get("outputs", {}).get("rows", {})
-        held = (f" (deletion list HELD for approval: {hygiene_command()} where)"
-                if manifest.get("status") == "held" else "")
+        held = (f" (deletion list HELD for approval, G2: `{hygiene_command()} where` shows it "
+                "and how to approve it)" if manifest.get("status") == "held" else "")
         return (
             f"Published {run_date}: {folder} — {rows.get('suppression_list.csv', 0):,} "
             f"suppressed, {rows.get('marketing_eligibility.csv', 0):,} eligible, "
