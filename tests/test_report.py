@@ -106,6 +106,13 @@ def test_codes_are_spelled_out_with_their_rule_as_the_key():
     assert words.code("reason", "some_new_reason") == "some_new_reason"  # never breaks a night
 
 
+def test_every_setting_of_the_policy_is_named_in_words():
+    """The report's policy tables name each setting in the reader's language; the code itself
+    (`deletion_approval_time`) is only the fallback for a setting newer than the catalogue."""
+    for setting in load_policy(POLICY_SEED, {}).settings:
+        assert f"policy.what.{setting.policy_key}" in MESSAGES, setting.policy_key
+
+
 def test_numbers_and_dates_are_written_as_each_language_writes_them():
     dutch, english = Words("nl"), Words("en")
     assert (dutch.number(1234567), english.number(1234567)) == ("1.234.567", "1,234,567")

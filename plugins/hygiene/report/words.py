@@ -831,6 +831,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Achterstallige verwijdering: gemeld na zoveel dagen (G3)",
         "Overdue deletion: reported after this many days (G3)",
     ),
+    "policy.what.deletion_approval_time": (
+        "Goedkeuring van een vastgehouden verwijderlijst: zo lang wacht de vraag in Airflow (G2)",
+        "Approval of a held deletion list: how long the question waits in Airflow (G2)",
+    ),
     # ------------------------------------------------------------------ run facts
     "run.title": ("Gegevens van deze run (G4)", "Facts of this run (G4)"),
     "run.intro": (
