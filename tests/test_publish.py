@@ -153,6 +153,35 @@ def test_rerun_of_the_same_day_is_byte_identical(tmp_path, warehouse):
         "2026-11-28", "latest"]
 
 
+
+def test_the_lists_written_two_at_a_time_are_the_bytes_written_one_at_a_time(
+    tmp_path, warehouse, monkeypatch
+):
+    def written(folder: Path) -> dict[str, bytes]:
+        publish.write_lists(warehouse, folder, None, hold_deletions=False)
+        return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    concurrently = written(tmp_path / "two")
+    monkeypatch.setattr(publish.lists, "WRITERS", 1)
+    assert written(tmp_path / "one") == concurrently
+    assert "suppression_delta.csv" in concurrently and "explain/contacts.parquet" in concurrently
+
+
+def test_each_concurrent_write_gets_its_own_cursor_in_amsterdam_time(warehouse):
+    # TimeZone belongs to a session: a cursor starts in UTC unless it is set (RULES.md: D, M5)
+    def time_zone(cursor) -> dict[str, int]:
+        (zone,) = cursor.execute("select current_setting('TimeZone')").fetchone()
+        return {zone: 1}
+
+    def failing(cursor) -> dict[str, int]:
+        cursor.execute("select * from marts.no_such_table")
+        return {}
+
+    with connect(warehouse, read_only=True) as connection:
+        assert publish.lists.write_concurrently(connection, [time_zone]) == {"Europe/Amsterdam": 1}
+        with pytest.raises(duckdb.CatalogException, match="no_such_table"):
+            publish.lists.write_concurrently(connection, [time_zone, failing, time_zone])
+
 def test_backfill_of_an_older_day_does_not_move_latest_back(tmp_path, warehouse):
     publish_day(tmp_path / "out", warehouse, "2026-11-28")
     publish_day(tmp_path / "out", warehouse, "2026-11-20")

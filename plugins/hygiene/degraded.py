@@ -32,6 +32,7 @@ import duckdb
 from hygiene import landing, publish, state
 from hygiene.attempts import Attempt
 from hygiene.csv_text import extract_encoding, read_header, readable_utf8
+from hygiene.duckdb_settings import use_amsterdam_time
 from hygiene.errors import ExtractError
 from hygiene.exports.write import write_mail_tool_exports
 from hygiene.extracts import (
@@ -106,7 +107,7 @@ def publish_degraded(attempt: Attempt, failure: dict) -> Path | None:
     attempt.staging.mkdir(parents=True, mode=layout.OWNER_ONLY_DIR)
     previous = layout.previous_run(settings.output_root, run_date)
     with duckdb.connect() as connection:
-        connection.execute("set TimeZone = 'Europe/Amsterdam'")
+        use_amsterdam_time(connection)
         reading = _read_extracts(connection, folder, attempt.staging / ".text")
         if not reading.has_stops_to_read:
             shutil.rmtree(attempt.staging, ignore_errors=True)

@@ -10,6 +10,9 @@ hygiene.dbt_udfs). The mail-tool exports' own scratch database has a smaller lim
   here because the lists depend on it): fct_address_decisions is stored sorted, and its halves
   and the published lists are written in that order without a sort of their own
   (docs/decisions.md, 63).
+- Amsterdam time (`use_amsterdam_time`): a timestamp's date is its Amsterdam date. It is a
+  setting of each session, not of the database, so each connection and each cursor sets it
+  (dbt's in its profile).
 - How the tables it writes are stored, HYGIENE_DUCKDB_COMPRESSION:
   - `auto` (the default): DuckDB's compression (dictionary and FSST for text, bit-packing for
     numbers). It keeps a night at 1,000,000 contacts under 4 GiB and the warehouse small.
@@ -34,6 +37,12 @@ from hygiene.memory import limit_memory
 COMPRESSION_VARIABLE = "HYGIENE_DUCKDB_COMPRESSION"
 # the setting's values -> DuckDB's force_compression
 COMPRESSIONS = {"auto": "auto", "none": "uncompressed"}
+
+
+def use_amsterdam_time(connection: duckdb.DuckDBPyConnection) -> None:
+    """Take a timestamp's date in Europe/Amsterdam (RULES.md: D, M5). TimeZone is a setting of the
+    session, not of the database: each connection, and each cursor of one, sets it itself."""
+    connection.execute("set TimeZone = 'Europe/Amsterdam'")
 
 
 def configure(connection: duckdb.DuckDBPyConnection) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from hygiene.csv_text import extract_encoding, read_header, readable_utf8
-from hygiene.duckdb_settings import configure
+from hygiene.duckdb_settings import configure, use_amsterdam_time
 from hygiene.errors import ExtractError
 from hygiene.extracts import EXTRACTS, Column, Extract, Kind
 from hygiene.sql_macros import normalize_sql
@@ -97,7 +97,7 @@ class LoadedExtract:
 def connect(warehouse: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect(str(warehouse), read_only=read_only)
     try:
-        connection.execute("set TimeZone = 'Europe/Amsterdam'")
+        use_amsterdam_time(connection)
         configure(connection)
     except BaseException:
         connection.close()  # a bad setting must not keep the warehouse's one writer lock

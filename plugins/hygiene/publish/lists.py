@@ -4,9 +4,11 @@ the same inputs."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from hygiene.duckdb_settings import use_amsterdam_time
 from hygiene.landing import sha256_of_each
 from hygiene.load import connect
 from hygiene.publish.layout import MANIFEST_FILE, OWNER_ONLY_DIR, OWNER_ONLY_FILE, PARQUET_OPTIONS
@@ -19,6 +21,11 @@ VALIDATION_FOLDER = "quality"
 # The compact state after D (hygiene.state), staged here and moved out to `state/<D>` when the
 # run is published: it is no part of the run folder.
 STATE_FOLDER = "state"
+# Files written at a time. Most of writing a CSV is one thread handing its bytes to the kernel,
+# which, on a virtual machine that gives freed memory back to its host, waits for every new page
+# of the page cache; a second file meanwhile keeps the other core sorting or compressing
+# (docs/decisions.md, 74).
+WRITERS = 2
 
 
 @dataclass(frozen=True)
@@ -128,24 +135,44 @@ def write_lists(
     When G2 holds the deletion list, the day's `deletion_list.csv` is written empty (nothing is
     deleted without approval) and the full list is kept under `held/` for review.
     """
-    make_subfolders(folder, [output.file for output in LISTS])
-    rows: dict[str, int] = {}
+    deletions = (
+        Output(str(HELD_DELETION_LIST), DELETION_LIST.query) if hold_deletions else DELETION_LIST
+    )
+    outputs = (*LISTS, deletions)
+    make_subfolders(folder, [output.file for output in outputs])
+
+    def hashed_and_delta(cursor) -> dict[str, int]:
+        return write_hashed_and_delta(cursor, folder, previous, SUPPRESSION_TABLE)
+
+    def write_one(output: Output):
+        return lambda cursor: {output.file: copy_query(
+            cursor, output.query, folder / output.file, order_by=output.order_by
+        )}
+
     with connect(warehouse, read_only=True) as connection:
-        for output in LISTS:
-            rows[output.file] = copy_query(
-                connection, output.query, folder / output.file, order_by=output.order_by
-            )
-        rows.update(write_hashed_and_delta(connection, folder, previous, SUPPRESSION_TABLE))
+        # the largest first: the hashed list and the delta, the plain list, the explain tables
+        rows = write_concurrently(connection, [hashed_and_delta, *map(write_one, outputs)])
         if hold_deletions:
-            make_subfolders(folder, [str(HELD_DELETION_LIST)])
-            rows[str(HELD_DELETION_LIST)] = copy_query(
-                connection, DELETION_LIST.query, folder / HELD_DELETION_LIST
-            )
             rows[DELETION_LIST.file] = write_empty_deletion_list(connection, folder)
-        else:
-            rows[DELETION_LIST.file] = copy_query(
-                connection, DELETION_LIST.query, folder / DELETION_LIST.file
-            )
+    return rows
+
+
+def write_concurrently(connection, writes) -> dict[str, int]:
+    """Run each write (a function of a cursor that returns rows per file) on a cursor of its own,
+    WRITERS at a time, starting them in the order given; return rows per file.
+
+    Each file's bytes are its own query's, so they are the same in any order (docs/decisions.md,
+    74)."""
+
+    def on_own_cursor(write):
+        with connection.cursor() as cursor:
+            use_amsterdam_time(cursor)
+            return write(cursor)
+
+    rows: dict[str, int] = {}
+    with ThreadPoolExecutor(WRITERS) as pool:
+        for written in pool.map(on_own_cursor, writes):
+            rows.update(written)
     return rows
 
 
