@@ -4,7 +4,7 @@ the same inputs."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,7 +159,8 @@ def write_lists(
 
 def write_concurrently(connection, writes) -> dict[str, int]:
     """Run each write (a function of a cursor that returns rows per file) on a cursor of its own,
-    WRITERS at a time, starting them in the order given; return rows per file.
+    WRITERS at a time, starting them in the order given; return rows per file. A write's error is
+    raised once the writes already running end; those not yet started are not.
 
     Each file's bytes are its own query's, so they are the same in any order (docs/decisions.md,
     74)."""
@@ -169,11 +170,12 @@ def write_concurrently(connection, writes) -> dict[str, int]:
             use_amsterdam_time(cursor)
             return write(cursor)
 
-    rows: dict[str, int] = {}
     with ThreadPoolExecutor(WRITERS) as pool:
-        for written in pool.map(on_own_cursor, writes):
-            rows.update(written)
-    return rows
+        started = [pool.submit(on_own_cursor, write) for write in writes]
+        # a failed write fails the night now, not after every file still waiting to be written
+        wait(started, return_when=FIRST_EXCEPTION)
+        pool.shutdown(cancel_futures=True)
+    return {file: rows for write in started for file, rows in write.result().items()}
 
 
 def write_empty_deletion_list(connection, folder: Path) -> int:
