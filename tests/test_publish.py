@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
+import threading
 from pathlib import Path
 
 import duckdb
@@ -154,17 +156,37 @@ def test_rerun_of_the_same_day_is_byte_identical(tmp_path, warehouse):
 
 
 
-def test_the_lists_written_two_at_a_time_are_the_bytes_written_one_at_a_time(
-    tmp_path, warehouse, monkeypatch
-):
-    def written(folder: Path) -> dict[str, bytes]:
-        publish.write_lists(warehouse, folder, None, hold_deletions=False)
+def test_the_lists_written_two_at_a_time_are_the_bytes_written_one_at_a_time(tmp_path, warehouse):
+    # enough rows for DuckDB to scan, sort and write in parallel; the list stored sorted, as dbt does
+    with connect(warehouse) as db:
+        db.execute(
+            "insert into marts.suppression_list select 'email', printf('p%07d@example.nl', i),"
+            " md5(i::varchar), 'offers', 'objected', date '2026-01-01' + (i % 300)::int"
+            " from range(400000) as numbers(i) order by 2"
+        )
+        db.execute(
+            "insert into marts.deletion_list select 'booking', md5(i::varchar), 'delete', 'R3',"
+            " date '2026-01-01' + (i % 300)::int from range(400000) as numbers(i)"
+        )
+
+    def files(folder: Path) -> dict[str, bytes]:
         return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
-    concurrently = written(tmp_path / "two")
-    monkeypatch.setattr(publish.lists, "WRITERS", 1)
-    assert written(tmp_path / "one") == concurrently
-    assert "suppression_delta.csv" in concurrently and "explain/contacts.parquet" in concurrently
+    two_at_a_time = tmp_path / "two"
+    publish.write_lists(warehouse, two_at_a_time, None, hold_deletions=False)
+    one_at_a_time = tmp_path / "one"
+    outputs = (*publish.lists.LISTS, publish.lists.DELETION_LIST)
+    publish.lists.make_subfolders(one_at_a_time, [output.file for output in outputs])
+    with connect(warehouse, read_only=True) as connection:
+        for output in outputs:
+            publish.lists.copy_query(
+                connection, output.query, one_at_a_time / output.file, order_by=output.order_by
+            )
+        publish.lists.write_hashed_and_delta(
+            connection, one_at_a_time, None, publish.lists.SUPPRESSION_TABLE
+        )
+    assert files(two_at_a_time) == files(one_at_a_time)
+    assert len(files(one_at_a_time)["suppression_delta.csv"].splitlines()) == 400_003
 
 
 def test_each_concurrent_write_gets_its_own_cursor_in_amsterdam_time(warehouse):
@@ -181,6 +203,36 @@ def test_each_concurrent_write_gets_its_own_cursor_in_amsterdam_time(warehouse):
         assert publish.lists.write_concurrently(connection, [time_zone]) == {"Europe/Amsterdam": 1}
         with pytest.raises(duckdb.CatalogException, match="no_such_table"):
             publish.lists.write_concurrently(connection, [time_zone, failing, time_zone])
+
+class Stopped(Exception):
+    """What Airflow's SIGTERM handler raises in a task's main thread."""
+
+
+def test_a_stopped_task_interrupts_the_writes_it_runs(warehouse):
+    def stop(signum, frame):
+        raise Stopped
+
+    ended = []
+
+    def endless(cursor) -> dict[str, int]:
+        try:
+            cursor.execute("select sum(i) from range(100000000000) as numbers(i)").fetchall()
+        except duckdb.InterruptException as interrupted:
+            ended.append(interrupted)
+            raise
+        return {}
+
+    previous = signal.signal(signal.SIGUSR1, stop)
+    try:
+        timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGUSR1))
+        timer.start()
+        with connect(warehouse, read_only=True) as connection, pytest.raises(Stopped):
+            publish.lists.write_concurrently(connection, [endless, endless, endless])
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    # the two running queries were interrupted; the third was never started
+    assert len(ended) == 2
+
 
 def test_backfill_of_an_older_day_does_not_move_latest_back(tmp_path, warehouse):
     publish_day(tmp_path / "out", warehouse, "2026-11-28")

@@ -5,8 +5,11 @@ the same inputs."""
 from __future__ import annotations
 
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+
+import duckdb
 
 from hygiene.duckdb_settings import use_amsterdam_time
 from hygiene.landing import sha256_of_each
@@ -150,7 +153,7 @@ def write_lists(
         )}
 
     with connect(warehouse, read_only=True) as connection:
-        # the largest first: the hashed list and the delta, the plain list, the explain tables
+        # the hashed list and the delta copied from it, the longest, first; then LISTS in order
         rows = write_concurrently(connection, [hashed_and_delta, *map(write_one, outputs)])
         if hold_deletions:
             rows[DELETION_LIST.file] = write_empty_deletion_list(connection, folder)
@@ -159,21 +162,34 @@ def write_lists(
 
 def write_concurrently(connection, writes) -> dict[str, int]:
     """Run each write (a function of a cursor that returns rows per file) on a cursor of its own,
-    WRITERS at a time, starting them in the order given; return rows per file. A write's error is
-    raised once the writes already running end; those not yet started are not.
+    WRITERS at a time, starting them in the order given; return rows per file.
 
-    Each file's bytes are its own query's, so they are the same in any order (docs/decisions.md,
-    74)."""
+    A write's error is raised once the writes already running end, and those not yet started
+    are not. When the task itself is stopped (Airflow's SIGTERM, Ctrl-C), the running queries
+    are interrupted too. Each file's bytes are its own query's, so they are the same in any
+    order (docs/decisions.md, 74)."""
+    running: set = set()
 
     def on_own_cursor(write):
         with connection.cursor() as cursor:
-            use_amsterdam_time(cursor)
-            return write(cursor)
+            running.add(cursor)
+            try:
+                use_amsterdam_time(cursor)
+                return write(cursor)
+            finally:
+                running.discard(cursor)
 
     with ThreadPoolExecutor(WRITERS) as pool:
         started = [pool.submit(on_own_cursor, write) for write in writes]
-        # a failed write fails the night now, not after every file still waiting to be written
-        wait(started, return_when=FIRST_EXCEPTION)
+        try:
+            # a failed write fails the night now, not after every file still waiting
+            wait(started, return_when=FIRST_EXCEPTION)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            for cursor in list(running):
+                with suppress(duckdb.Error):  # it may have ended meanwhile
+                    cursor.interrupt()
+            raise
         pool.shutdown(cancel_futures=True)
     return {file: rows for write in started for file, rows in write.result().items()}
 
