@@ -64,8 +64,10 @@ def test_the_nights_connections_and_dbts_get_the_same_settings(tmp_path, monkeyp
     warehouse = tmp_path / "warehouse.duckdb"
     with connect(warehouse) as connection:
         assert_night_settings(connection, limit)
-    with read_only_warehouse(warehouse) as connection:
+        assert time_zone(connection) == "Europe/Amsterdam"
+    with read_only_warehouse(warehouse) as connection:  # the checks'
         assert_night_settings(connection, limit)
+        assert time_zone(connection) == "Europe/Amsterdam"  # a session's setting, not global
     # a profile's settings may turn off DuckDB's insertion order; the lists rely on it (63)
     with duckdb.connect(str(tmp_path / "dbt.duckdb"),
                         config={"preserve_insertion_order": False}) as connection:
@@ -115,6 +117,11 @@ def stored_as(warehouse) -> set[str]:
         connection.execute("checkpoint")
         return {method for (method,) in connection.execute(
             "select distinct compression from pragma_storage_info('sample')").fetchall()}
+
+
+def time_zone(connection) -> str:
+    (zone,) = connection.execute("select current_setting('TimeZone')").fetchone()
+    return zone
 
 
 def assert_night_settings(connection, limit: int) -> None:

@@ -31,20 +31,15 @@ class FrameUnavailable(Exception):
 
 @contextmanager
 def read_only_warehouse(warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    import duckdb
-
-    from hygiene.duckdb_settings import configure
+    """The warehouse read-only, set as every connection of the night is (hygiene.load.connect)."""
+    from hygiene.load import connect
 
     if not warehouse.exists():
         raise FileNotFoundError(
             f"Warehouse {warehouse} does not exist: run the load (and dbt) steps for D first."
         )
-    connection = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        configure(connection)
+    with connect(warehouse, read_only=True) as connection:
         yield connection
-    finally:
-        connection.close()
 
 
 @dataclass(frozen=True)
