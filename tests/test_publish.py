@@ -155,7 +155,6 @@ def test_rerun_of_the_same_day_is_byte_identical(tmp_path, warehouse):
         "2026-11-28", "latest"]
 
 
-
 def test_the_lists_written_two_at_a_time_are_the_bytes_written_one_at_a_time(tmp_path, warehouse):
     # enough rows for DuckDB to scan, sort and write in parallel; the list stored sorted, as dbt does
     with connect(warehouse) as db:
@@ -190,7 +189,8 @@ def test_the_lists_written_two_at_a_time_are_the_bytes_written_one_at_a_time(tmp
 
 
 def test_each_concurrent_write_gets_its_own_cursor_in_amsterdam_time(warehouse):
-    # TimeZone belongs to a session: a cursor starts in UTC unless it is set (RULES.md: D, M5)
+    # TimeZone belongs to a session: a cursor starts in the machine's zone unless it is set
+    # (RULES.md: D, M5)
     def time_zone(cursor) -> dict[str, int]:
         (zone,) = cursor.execute("select current_setting('TimeZone')").fetchone()
         return {zone: 1}
@@ -203,6 +203,7 @@ def test_each_concurrent_write_gets_its_own_cursor_in_amsterdam_time(warehouse):
         assert publish.lists.write_concurrently(connection, [time_zone]) == {"Europe/Amsterdam": 1}
         with pytest.raises(duckdb.CatalogException, match="no_such_table"):
             publish.lists.write_concurrently(connection, [time_zone, failing, time_zone])
+
 
 class Stopped(Exception):
     """What Airflow's SIGTERM handler raises in a task's main thread."""

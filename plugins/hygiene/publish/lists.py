@@ -168,7 +168,7 @@ def write_concurrently(connection, writes) -> dict[str, int]:
     are not. When the task itself is stopped (Airflow's SIGTERM, Ctrl-C), the running queries
     are interrupted too. Each file's bytes are its own query's, so they are the same in any
     order (docs/decisions.md, 74)."""
-    running: set = set()
+    running: set[duckdb.DuckDBPyConnection] = set()  # the cursors a stopped task interrupts
 
     def on_own_cursor(write):
         with connection.cursor() as cursor:
