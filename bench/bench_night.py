@@ -48,7 +48,7 @@ from hygiene import nightly
 from hygiene.attempts import Attempt
 from hygiene.generate import generate_landing
 from hygiene.load import connect
-from hygiene.settings import DBT_PROJECT_DIR, NIGHTLY_DBT_EXCLUDE, Settings
+from hygiene.settings import DBT_PROJECT_DIR, NIGHTLY_DBT_ENV, NIGHTLY_DBT_EXCLUDE, Settings
 
 RUN_DATE = date(2025, 3, 14)
 BENCH_HASH_KEY = "bench-only-key-not-a-secret"
@@ -137,7 +137,7 @@ def measure_in_process(night: Night, name: str, action: Callable[[], Any],
 
 def measure_dbt(night: Night, run_date: str, attempt: Attempt, scratch: Path) -> Step:
     """`dbt build` as Cosmos runs it: a subprocess in dbt_project, the warehouse and key in env,
-    without the unit tests (NIGHTLY_DBT_EXCLUDE)."""
+    without the unit tests (NIGHTLY_DBT_EXCLUDE), its working tables in memory (NIGHTLY_DBT_ENV)."""
     target = scratch / "dbt_target"
     logs = scratch / "dbt_logs"
     dbt = Path(sys.executable).with_name("dbt")
@@ -151,6 +151,7 @@ def measure_dbt(night: Night, run_date: str, attempt: Attempt, scratch: Path) ->
     ]
     environment = {
         **os.environ,
+        **NIGHTLY_DBT_ENV,
         "HYGIENE_WAREHOUSE": str(attempt.warehouse),
         "HYGIENE_HASH_KEY": os.environ.get("HYGIENE_HASH_KEY") or BENCH_HASH_KEY,
         "PYTHONPATH": os.pathsep.join(

@@ -24,15 +24,24 @@ from datetime import timedelta
 from pathlib import Path
 
 import pendulum
-from airflow.sdk import Asset, Param, TriggerRule, dag, get_current_context, task
+from airflow.sdk import (
+    Asset,
+    BaseSensorOperator,
+    Param,
+    TriggerRule,
+    dag,
+    get_current_context,
+    task,
+)
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
 from hygiene import assets
 from hygiene.alerts import FAILED, HELD, LATE, alerts
 from hygiene.dbt_docs import model_descriptions
+from hygiene.model_task_retry import read_the_builds_result_on_retry
 from hygiene.progress import said
-from hygiene.settings import NIGHTLY_DAG_ID, NIGHTLY_DBT_EXCLUDE, Settings
+from hygiene.settings import NIGHTLY_DAG_ID, NIGHTLY_DBT_ENV, NIGHTLY_DBT_EXCLUDE, Settings
 
 DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
 RUN_DATE = "{{ ti.xcom_pull(task_ids='resolve_run_date') }}"
@@ -62,8 +71,9 @@ SENSOR_MODES = {
 # The scheduler now and then fails a model's sensor whose result it sees before its own
 # bookkeeping ("finished with state success, but the task instance's state attribute is queued",
 # apache/airflow#71172; seen here with deferred sensors too): a model's task only reads the
-# producer's result, so there it may be tried again. `airflow dags test` has no such race, and a
-# retry would only delay a failed night. The producer, which does the work, is never retried.
+# producer's result (hygiene.model_task_retry), so there it may be tried again. `airflow dags
+# test` has no such race, and a retry would only delay a failed night. The producer, which does
+# the work, is never retried.
 SENSOR_RETRIES = {"deferrable": 2, "reschedule": 0}
 SENSOR_RETRY_DELAY = timedelta(seconds=5)
 DBT_PRODUCER = "rules.dbt_producer_watcher"
@@ -228,9 +238,14 @@ def retention_nightly():
         model = task_id.removeprefix("rules.").removesuffix("_run").removesuffix(".run")
         if model in descriptions:
             model_task.doc_md = descriptions[model]
-        if task_id != DBT_PRODUCER:  # SENSOR_RETRIES
+        if task_id == DBT_PRODUCER:
+            # dbt's working tables in its memory: the one build only (NIGHTLY_DBT_ENV)
+            model_task.env = {**model_task.env, **NIGHTLY_DBT_ENV}
+        else:  # SENSOR_RETRIES
             model_task.retries = retries
             model_task.retry_delay = SENSOR_RETRY_DELAY
+            if isinstance(model_task, BaseSensorOperator):  # not the producer's `_done` marker
+                read_the_builds_result_on_retry(model_task)
 
     @task
     def check_marts(run_date: str) -> dict:

@@ -16,7 +16,13 @@ from pathlib import Path
 
 from hygiene import nightly
 from hygiene.attempts import Attempt
-from hygiene.settings import DBT_PROJECT_DIR, NIGHTLY_DBT_EXCLUDE, PROJECT_ROOT, Settings
+from hygiene.settings import (
+    DBT_PROJECT_DIR,
+    NIGHTLY_DBT_ENV,
+    NIGHTLY_DBT_EXCLUDE,
+    PROJECT_ROOT,
+    Settings,
+)
 
 TEST_HASH_KEY = "test-only-key"  # as tests/airflow_runner.py
 
@@ -43,6 +49,7 @@ def _dbt_build(attempt: Attempt, target: Path) -> None:
         cwd=DBT_PROJECT_DIR, capture_output=True, text=True, check=False,
         env={
             **os.environ,
+            **NIGHTLY_DBT_ENV,
             "HYGIENE_WAREHOUSE": str(attempt.warehouse),
             "HYGIENE_HASH_KEY": os.environ.get("HYGIENE_HASH_KEY") or TEST_HASH_KEY,
             "PYTHONPATH": str(PROJECT_ROOT / "plugins"),

@@ -148,3 +148,62 @@ def test_g2_a_held_list_starts_the_approval_dag_which_asks_a_person(dagbag):
     assert type(review).__name__ == "ApprovalOperator"
     assert review.defaults == ["Reject"] and review.response_timeout.days == 7
     assert approval.get_task("publish_approved").upstream_task_ids >= {"review"}
+
+
+def test_only_the_one_dbt_build_keeps_the_working_tables_in_memory(dagbag):
+    """A model's task built alone (Cosmos's fallback, after the night is cleared) must build its
+    working tables in the warehouse file, where the models after it find them (decision 75)."""
+    from hygiene.settings import NIGHTLY_DBT_ENV
+
+    dag = dagbag.dags["retention_nightly"]
+    producer = dag.get_task("rules.dbt_producer_watcher")
+    assert NIGHTLY_DBT_ENV.items() <= producer.env.items()
+    models = [t for t in dag.tasks if t.task_id.startswith("rules.") and t.task_id.endswith("_run")]
+    assert len(models) > 20
+    assert not [t.task_id for t in models if set(NIGHTLY_DBT_ENV) & set(t.env)]
+
+
+class _ProducersXComs:
+    """The task instance of a model's second try: what the successful build reported."""
+
+    try_number = 2
+
+    def __init__(self, statuses: dict[str, str]):
+        self.statuses = statuses
+
+    def xcom_pull(self, task_ids, key=None):
+        status = self.statuses.get(key)
+        return None if status is None else {"status": status, "outlet_uris": []}
+
+
+@pytest.mark.parametrize("reported", ["success", "failed"])
+def test_a_model_task_tried_again_after_the_build_reads_its_result(dagbag, monkeypatch, reported):
+    """apache/airflow#71172 fails a sensor that had succeeded; its retry must report the build's
+    result, not build the model again alone (the working tables it reads are gone)."""
+    from cosmos.operators._watcher.state import get_status_xcom_key
+
+    task = dagbag.dags["retention_nightly"].get_task("rules.fct_address_decisions_run")
+    built_again = []
+    monkeypatch.setattr(task, "_get_producer_task_status", lambda context: "success")
+    monkeypatch.setattr(task, "build_and_run_cmd", lambda *a, **k: built_again.append(k))
+    ti = _ProducersXComs({get_status_xcom_key(task.model_unique_id): reported})
+    if reported == "success":
+        assert task.poke({"ti": ti}) is True
+    else:
+        with pytest.raises(Exception, match="finished with status 'failed'"):
+            task.poke({"ti": ti})
+    assert built_again == []
+
+
+def test_after_the_night_is_cleared_a_model_task_builds_its_model(dagbag, monkeypatch):
+    """Cleared, the producer skips (it never builds twice): each model's task builds its model
+    alone, as Cosmos does, even with the earlier try's results at hand."""
+    from cosmos.operators._watcher.state import get_status_xcom_key
+
+    task = dagbag.dags["retention_nightly"].get_task("rules.fct_address_decisions_run")
+    built_again = []
+    monkeypatch.setattr(task, "_get_producer_task_status", lambda context: "skipped")
+    monkeypatch.setattr(task, "build_and_run_cmd", lambda *a, **k: built_again.append(k))
+    ti = _ProducersXComs({get_status_xcom_key(task.model_unique_id): "success"})
+    assert task.poke({"ti": ti}) is True
+    assert built_again and built_again[0]["cmd_flags"][-2:] == ["--select", "fct_address_decisions"]
