@@ -7,13 +7,14 @@ import logging
 import math
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 from hygiene.publish.layout import OWNER_ONLY_DIR, OWNER_ONLY_FILE
-from hygiene.quality.frames import FrameUnavailable, read_batches, read_only_warehouse
+from hygiene.quality.frames import Batch, FrameUnavailable, read_batches, read_only_warehouse
 from hygiene.quality.outcome import CheckResult, SkippedCheck, SuiteOutcome
 from hygiene.quality.suites import ExpectationSpec, FrameSpec, load_suite
 from hygiene.quality.validation import RESULT_FORMAT, new_context, validate_batch
@@ -63,12 +64,18 @@ def run_suite(
     }
     results_dir = Path(results_dir)
     found = _Findings()
-    context = _timed(found.timings, "gx_import_and_context", new_context)
-
-    with read_only_warehouse(Path(warehouse)) as connection:
-        for frame in spec.frames:
-            bounds = _row_count_bounds(frame, manifest_rows, previous_rows, volume_band)
-            _check_frame(context, connection, suite, frame, values | bounds, found)
+    # Importing GX takes seconds of one core, once per process: DuckDB reads the first frames
+    # meanwhile, and they are validated, in order, once the context is there.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx-context") as background:
+        context = background.submit(_timed, found.timings, "gx_import_and_context", new_context)
+        read: list[_ReadFrame] = []
+        with read_only_warehouse(Path(warehouse)) as connection:
+            for frame in spec.frames:
+                bounds = _row_count_bounds(frame, manifest_rows, previous_rows, volume_band)
+                read.append(_read_frame(connection, suite, frame, values | bounds, found))
+                if context.done():
+                    _validate(read, context.result(), suite, found)
+        _validate(read, context.result(), suite, found)
 
     outcome = SuiteOutcome(
         suite=suite,
@@ -83,42 +90,71 @@ def run_suite(
     return outcome
 
 
-def _check_frame(
-    context: Any,
+@dataclass
+class _ReadFrame:
+    """One frame's batches as read, or the checks it settled without GX (not evaluated)."""
+
+    frame: FrameSpec
+    values: Mapping[str, Any]  # the suite's run-time values and the frame's row-count bounds
+    filled: list[ExpectationSpec] = field(default_factory=list)
+    batches: list[Batch] = field(default_factory=list)
+    settled: list[CheckResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _read_frame(
     connection: Any,
     suite: str,
     frame: FrameSpec,
     values: Mapping[str, Any],
     found: _Findings,
-) -> None:
-    """Read one frame and validate the expectations whose run-time values are known."""
+) -> _ReadFrame:
+    """Read the batches of the expectations whose run-time values are known."""
+    read = _ReadFrame(frame, values)
     applicable, not_applicable = _split_by_known_values(frame.expectations, values)
     found.skipped += [
         SkippedCheck(suite, frame.name, e.rule, e.type, e.description, unknown, frame.file_name)
         for e, unknown in not_applicable
     ]
     if not applicable:
-        return
+        return read
     started = time.perf_counter()
-    filled = [e.with_parameters(values) for e in applicable]
+    read.filled = [e.with_parameters(values) for e in applicable]
     try:
-        batches = read_batches(connection, frame, filled, values)
+        batches = read_batches(connection, frame, read.filled, values)
     except FrameUnavailable as error:
-        found.checks += [_not_evaluated(suite, frame, e, str(error)) for e in applicable]
-        return
+        read.settled = [_not_evaluated(suite, frame, e, str(error)) for e in applicable]
+        return read
     if batches is None:
         rules = ", ".join(sorted({e.rule for e in frame.expectations}))
         found.skipped.append(SkippedCheck(suite, frame.name, rules, None, None, (), frame.file_name))
-        return
+        return read
+    read.batches = batches
+    read.seconds = time.perf_counter() - started
+    return read
+
+
+def _validate(read: list[_ReadFrame], context: Any, suite: str, found: _Findings) -> None:
+    """Validate the frames read so far, in the suite's order, and let them go."""
+    for frame_read in read:
+        found.checks += frame_read.settled
+        if frame_read.batches:
+            _validate_frame(context, suite, frame_read, found)
+    read.clear()
+
+
+def _validate_frame(context: Any, suite: str, read: _ReadFrame, found: _Findings) -> None:
+    started = time.perf_counter()
+    frame, values = read.frame, read.values
     checked: list[tuple[ExpectationSpec, CheckResult]] = []
-    for batch in batches:
+    for batch in read.batches:
         validation = validate_batch(context, suite, frame, batch, values["run_date"].isoformat())
         checked += zip(batch.expectations, validation.checks, strict=True)
         found.validations[batch.name] = validation.result_json
     # In the order of the suite file, whichever batch judged them.
-    checked.sort(key=lambda pair: filled.index(pair[0]))
+    checked.sort(key=lambda pair: read.filled.index(pair[0]))
     found.checks += [_with_hint(check, values) for _, check in checked]
-    found.timings[frame.name] = round(time.perf_counter() - started, 3)
+    found.timings[frame.name] = round(read.seconds + time.perf_counter() - started, 3)
 
 
 def _timed(timings: dict[str, float], name: str, step: Callable[[], T]) -> T:
