@@ -197,7 +197,8 @@ def test_a_model_task_tried_again_after_the_build_reads_its_result(dagbag, monke
 
 def test_after_the_night_is_cleared_a_model_task_builds_its_model(dagbag, monkeypatch):
     """Cleared, the producer skips (it never builds twice): each model's task builds its model
-    alone, as Cosmos does, even with the earlier try's results at hand."""
+    alone, as Cosmos does, even with the earlier try's results at hand. It guards the limit of
+    hygiene.model_task_retry, which reads a result only after a successful build."""
     from cosmos.operators._watcher.state import get_status_xcom_key
 
     task = dagbag.dags["retention_nightly"].get_task("rules.fct_address_decisions_run")

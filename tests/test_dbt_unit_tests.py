@@ -103,9 +103,8 @@ def test_the_nights_build_keeps_its_working_tables_in_memory_and_decides_the_sam
     dbt_build, loaded
 ):
     """Decision 75: the night's one `dbt build` keeps dbt's working tables in its own memory.
-    Its warehouse file holds no other intermediate table, and every table it does hold has the
-    rows of the build that wrote them all to the file (the one above, as a model's task cleared
-    in Airflow builds)."""
+    Its warehouse file holds no other intermediate table nor any view of them, and every table
+    it does hold has the rows of the build above, which wrote every table to the file."""
     in_file, night = loaded
     nights_dbt_build(night)
     with duckdb.connect(str(night.warehouse), read_only=True) as nights:
@@ -115,6 +114,11 @@ def test_the_nights_build_keeps_its_working_tables_in_memory_and_decides_the_sam
             " where database_name = current_database()"
         ).fetchall()
         assert {t for s, t in tables if s == "intermediate"} == INTERMEDIATES_READ_AFTER_DBT
+        views = nights.execute(
+            "select view_name from duckdb_views()"
+            " where database_name = current_database() and schema_name = 'intermediate'"
+        ).fetchall()
+        assert views == []  # a view of a working table in the file would name a table gone
         in_file_tables = nights.execute(
             "select schema_name, table_name from duckdb_tables() where database_name = 'in_file'"
         ).fetchall()

@@ -17,7 +17,12 @@ from hygiene.publish.layout import OWNER_ONLY_DIR, OWNER_ONLY_FILE
 from hygiene.quality.frames import Batch, FrameUnavailable, read_batches, read_only_warehouse
 from hygiene.quality.outcome import CheckResult, SkippedCheck, SuiteOutcome
 from hygiene.quality.suites import ExpectationSpec, FrameSpec, load_suite
-from hygiene.quality.validation import RESULT_FORMAT, new_context, validate_batch
+from hygiene.quality.validation import (
+    RESULT_FORMAT,
+    new_context,
+    prepare_import,
+    validate_batch,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -66,6 +71,7 @@ def run_suite(
     found = _Findings()
     # Importing GX takes seconds of one core, once per process: DuckDB reads the first frames
     # meanwhile, and they are validated, in order, once the context is there.
+    prepare_import()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx-context") as background:
         context = background.submit(_timed, found.timings, "gx_import_and_context", new_context)
         read: list[_ReadFrame] = []

@@ -60,11 +60,21 @@ VALUE_BEARING_KEYS = frozenset({
 _SAFE_EXCEPTION = re.compile(r'The column "[^"]*" in BatchData does not exist\.')
 
 
+def prepare_import() -> None:
+    """What GX's import needs from the main thread, before import_gx runs in another one
+    (hygiene.quality.runner): the environment set while no other thread reads it, and the
+    libraries that thread and the frames' reading share imported once, here, so that two
+    threads never import them at once."""
+    # Forced, not defaulted: no usage data leaves a privacy pipeline, whatever the worker sets.
+    os.environ["GX_ANALYTICS_ENABLED"] = "false"
+    import pandas  # noqa: F401
+    import pyarrow  # noqa: F401
+
+
 @cache
 def import_gx() -> Any:
     """Import great_expectations once per process, without analytics, log noise or warnings."""
-    # Forced, not defaulted: no usage data leaves a privacy pipeline, whatever the worker sets.
-    os.environ["GX_ANALYTICS_ENABLED"] = "false"
+    prepare_import()
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     with warnings.catch_warnings():
         # GX imports deprecated stdlib modules (sre_parse); Airflow would log each warning.
