@@ -208,3 +208,11 @@ def test_after_the_night_is_cleared_a_model_task_builds_its_model(dagbag, monkey
     ti = _ProducersXComs({get_status_xcom_key(task.model_unique_id): "success"})
     assert task.poke({"ti": ti}) is True
     assert built_again and built_again[0]["cmd_flags"][-2:] == ["--select", "fct_address_decisions"]
+
+
+def test_a_model_task_keeps_its_operators_name_in_the_ui(dagbag):
+    """The retry mixin (hygiene.model_task_retry) changes a sensor's class, not what the data
+    team sees: the operator keeps Cosmos's name, and its module says where the class comes from."""
+    task = dagbag.dags["retention_nightly"].get_task("rules.fct_address_decisions_run")
+    assert type(task).__name__ == "DbtRunWatcherOperator"
+    assert type(task).__module__ == "hygiene.model_task_retry"

@@ -36,8 +36,10 @@ class _ReadsTheBuildsResultOnRetry:
 
 @cache
 def _reading_the_result(sensor_class: type) -> type:
-    # The sensor's own class name, so that the Airflow UI names the operator as before.
-    return type(sensor_class.__name__, (_ReadsTheBuildsResultOnRetry, sensor_class), {})
+    # The sensor's own class name, so that the Airflow UI names the operator as before; this
+    # module as its module (without it the metaclass's, `abc`, would show as the task's module).
+    namespace = {"__module__": __name__, "__qualname__": sensor_class.__qualname__}
+    return type(sensor_class.__name__, (_ReadsTheBuildsResultOnRetry, sensor_class), namespace)
 
 
 def read_the_builds_result_on_retry(sensor: Any) -> None:

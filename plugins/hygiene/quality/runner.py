@@ -74,14 +74,14 @@ def run_suite(
     prepare_import()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx-context") as background:
         context = background.submit(_timed, found.timings, "gx_import_and_context", new_context)
-        read: list[_ReadFrame] = []
+        unvalidated: list[_ReadFrame] = []
         with read_only_warehouse(Path(warehouse)) as connection:
             for frame in spec.frames:
                 bounds = _row_count_bounds(frame, manifest_rows, previous_rows, volume_band)
-                read.append(_read_frame(connection, suite, frame, values | bounds, found))
+                unvalidated.append(_read_frame(connection, suite, frame, values | bounds, found))
                 if context.done():
-                    _validate(read, context.result(), suite, found)
-        _validate(read, context.result(), suite, found)
+                    _validate(unvalidated, context.result(), suite, found)
+        _validate(unvalidated, context.result(), suite, found)
 
     outcome = SuiteOutcome(
         suite=suite,
@@ -140,13 +140,13 @@ def _read_frame(
     return read
 
 
-def _validate(read: list[_ReadFrame], context: Any, suite: str, found: _Findings) -> None:
+def _validate(unvalidated: list[_ReadFrame], context: Any, suite: str, found: _Findings) -> None:
     """Validate the frames read so far, in the suite's order, and let them go."""
-    for frame_read in read:
-        found.checks += frame_read.settled
-        if frame_read.batches:
-            _validate_frame(context, suite, frame_read, found)
-    read.clear()
+    for read in unvalidated:
+        found.checks += read.settled
+        if read.batches:
+            _validate_frame(context, suite, read, found)
+    unvalidated.clear()
 
 
 def _validate_frame(context: Any, suite: str, read: _ReadFrame, found: _Findings) -> None:

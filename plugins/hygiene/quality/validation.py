@@ -60,11 +60,13 @@ VALUE_BEARING_KEYS = frozenset({
 _SAFE_EXCEPTION = re.compile(r'The column "[^"]*" in BatchData does not exist\.')
 
 
+@cache
 def prepare_import() -> None:
     """What GX's import needs from the main thread, before import_gx runs in another one
     (hygiene.quality.runner): the environment set while no other thread reads it, and the
     libraries that thread and the frames' reading share imported once, here, so that two
-    threads never import them at once."""
+    threads never import them at once. Once per process: import_gx's own call, in the other
+    thread, then touches nothing."""
     # Forced, not defaulted: no usage data leaves a privacy pipeline, whatever the worker sets.
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     import pandas  # noqa: F401
