@@ -48,7 +48,12 @@ from hygiene import nightly
 from hygiene.attempts import Attempt
 from hygiene.generate import generate_landing
 from hygiene.load import connect
-from hygiene.settings import DBT_PROJECT_DIR, NIGHTLY_DBT_ENV, NIGHTLY_DBT_EXCLUDE, Settings
+from hygiene.settings import (
+    DBT_PROJECT_DIR,
+    NIGHTLY_DBT_ENV,
+    Settings,
+    nightly_dbt_build,
+)
 
 RUN_DATE = date(2025, 3, 14)
 BENCH_HASH_KEY = "bench-only-key-not-a-secret"
@@ -143,11 +148,7 @@ def measure_dbt(night: Night, run_date: str, attempt: Attempt, scratch: Path) ->
     dbt = Path(sys.executable).with_name("dbt")
     command = [
         str(dbt if dbt.exists() else shutil.which("dbt") or "dbt"),
-        "build",
-        "--vars", json.dumps({"run_date": run_date}),
-        "--target-path", str(target),
-        "--log-path", str(logs),
-        "--exclude", *NIGHTLY_DBT_EXCLUDE,
+        *nightly_dbt_build(run_date, target, logs),
     ]
     environment = {
         **os.environ,

@@ -7,7 +7,6 @@ is published (G5); the error raised is the one `night_result` raises (NightFaile
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -19,9 +18,9 @@ from hygiene.attempts import Attempt
 from hygiene.settings import (
     DBT_PROJECT_DIR,
     NIGHTLY_DBT_ENV,
-    NIGHTLY_DBT_EXCLUDE,
     PROJECT_ROOT,
     Settings,
+    nightly_dbt_build,
 )
 
 TEST_HASH_KEY = "test-only-key"  # as tests/airflow_runner.py
@@ -41,10 +40,8 @@ def dbt_build(attempt: Attempt) -> None:
 def _dbt_build(attempt: Attempt, target: Path) -> None:
     result = subprocess.run(
         [
-            str(Path(sys.executable).with_name("dbt")), "build",
-            "--vars", json.dumps({"run_date": attempt.run_date}),
-            "--target-path", str(target / "target"), "--log-path", str(target / "logs"),
-            "--exclude", *NIGHTLY_DBT_EXCLUDE,
+            str(Path(sys.executable).with_name("dbt")),
+            *nightly_dbt_build(attempt.run_date, target / "target", target / "logs"),
         ],
         cwd=DBT_PROJECT_DIR, capture_output=True, text=True, check=False,
         env={

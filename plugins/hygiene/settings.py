@@ -3,6 +3,7 @@ and which D a run is for. Cheap to import: the scheduler loads it with the plugi
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,18 @@ NIGHTLY_DBT_EXCLUDE = ["resource_type:unit_test", "resource_type:test"]
 # build only (the DAG's Cosmos producer, bench/bench_night.py, tests/night_steps.py): a model
 # built alone, in a process of its own, must find its inputs in the file (docs/decisions.md, 75).
 NIGHTLY_DBT_ENV = {"HYGIENE_DBT_WORKING_TABLES": "memory"}
+
+
+def nightly_dbt_build(run_date: str, target: Path, logs: Path) -> list[str]:
+    """The arguments after `dbt` of the night's build, as the Cosmos producer runs it, for those
+    that run it without Airflow (bench/bench_night.py, tests/night_steps.py); its environment
+    adds NIGHTLY_DBT_ENV."""
+    return [
+        "build",
+        "--vars", json.dumps({"run_date": run_date}),
+        "--target-path", str(target), "--log-path", str(logs),
+        "--exclude", *NIGHTLY_DBT_EXCLUDE,
+    ]
 # The nightly DAG (dags/retention_nightly.py), as `make run`, the run notes and the tests name it.
 NIGHTLY_DAG_ID = "retention_nightly"
 
