@@ -13,7 +13,8 @@ BIN := $(CURDIR)/$(VENV)/bin
 DATE ?= $(shell TZ=Europe/Amsterdam date +%F)
 DEMO_CONTACTS ?= 2000
 
-# Airflow: embedded SQLite metadata DB under the checkout; our DAGs and package only.
+# Airflow: embedded SQLite metadata DB under the checkout; our DAGs and package only. The same as
+# hygiene.settings.embedded_airflow_env, which `.venv/bin/hygiene` run by hand uses (a test holds them equal).
 export AIRFLOW_HOME := $(CURDIR)/.airflow
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hygiene.foreground import airflow_command
-from hygiene.settings import NIGHTLY_DAG_ID
+from hygiene.settings import EMBEDDED_AIRFLOW_HOME, NIGHTLY_DAG_ID, embedded_airflow_env
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -25,16 +25,9 @@ class Folders:
 
 def airflow_env(folders: Folders | None = None) -> dict[str, str]:
     """The environment of the Makefile: SQLite metadata DB under the checkout, our DAGs only."""
-    airflow_home = PROJECT_ROOT / ".airflow"
     env = {
         **os.environ,
-        "AIRFLOW_HOME": str(airflow_home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home / 'airflow.db'}",
-        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
-        "AIRFLOW__USAGE_DATA_COLLECTION__ENABLED": "False",
+        **embedded_airflow_env(),
         "PYTHONPATH": str(PROJECT_ROOT / "plugins"),
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "GX_ANALYTICS_ENABLED": "false",
@@ -59,8 +52,8 @@ def airflow_env(folders: Folders | None = None) -> dict[str, str]:
 
 def ensure_metadata_db() -> None:
     """`make test` migrates the DB first; this covers pytest started on its own."""
-    if not (PROJECT_ROOT / ".airflow" / "airflow.db").exists():
-        (PROJECT_ROOT / ".airflow").mkdir(exist_ok=True)
+    if not (EMBEDDED_AIRFLOW_HOME / "airflow.db").exists():
+        EMBEDDED_AIRFLOW_HOME.mkdir(exist_ok=True)
         subprocess.run(
             [str(BIN / "airflow"), "db", "migrate"], env=airflow_env(), check=True,
             capture_output=True,

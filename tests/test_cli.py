@@ -4,12 +4,16 @@ exit codes and messages a person can act on."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
-from airflow_runner import airflow_env
+from airflow_runner import PROJECT_ROOT, airflow_env, ensure_metadata_db
 from hygiene.cli import main
 from hygiene.command import hygiene_command
+from hygiene.settings import embedded_airflow_env
 from published_run import D, write_run
 
 
@@ -127,6 +131,35 @@ def test_g2_approve_deletions_prints_what_it_did_and_refuses_twice(output_root, 
     assert main(["approve-deletions", "--date", D, "--by", "Someone Else", "--yes"]) == 1
     assert "approved already" in capsys.readouterr().err
     assert json.loads((folder / "run_manifest.json").read_text())["deletion_hold"]["approved_by"] == "Privacy Officer"
+
+
+def test_g2_an_approval_typed_by_hand_reaches_the_airflow_of_make_run(output_root, tmp_path):
+    """`.venv/bin/hygiene approve-deletions`, run without `make` (no AIRFLOW_* set), tells the
+    checkout's Airflow, whose DAGs consume the deletion list, not an empty `~/airflow`."""
+    ensure_metadata_db()
+    write_run(output_root, held=True)
+    home = tmp_path / "home"
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AIRFLOW")}
+    env |= {"HOME": str(home), "HYGIENE_OUTPUT_DIR": str(output_root)}
+    approval = subprocess.run(
+        [sys.executable, "-m", "hygiene", "approve-deletions", "--date", D, "--by", "P. O.",
+         "--yes"], env=env, capture_output=True, text=True, check=False,
+    )
+    assert approval.returncode == 0, approval.stderr
+    assert "could not be announced" not in approval.stdout
+    assert not (home / "airflow").exists()
+
+
+def test_the_makefile_gives_airflow_what_the_command_line_gives_it():
+    """The embedded default is stated twice: in the Makefile (for `airflow standalone`, `airflow
+    db migrate`) and in hygiene.settings (for the command run by hand). They must not drift."""
+    printed = subprocess.run(
+        ["make", "-s", "--no-print-directory", "--eval", "print-airflow-env: ; @env",
+         "print-airflow-env"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
+    ).stdout
+    exported = dict(line.split("=", 1) for line in printed.splitlines() if "=" in line)
+    assert {name: exported.get(name) for name in embedded_airflow_env()} == embedded_airflow_env()
 
 
 def test_g2_approve_deletions_needs_the_name_of_who_approves(output_root, capsys):

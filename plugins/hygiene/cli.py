@@ -273,5 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from hygiene.settings import use_embedded_airflow_unless_configured
+
     args = build_parser().parse_args(argv)
+    use_embedded_airflow_unless_configured()
     return args.run(args)

@@ -44,6 +44,32 @@ def nightly_dbt_build(run_date: str, target: Path, logs: Path) -> list[str]:
     ]
 # The nightly DAG (dags/retention_nightly.py), as `make run`, the run notes and the tests name it.
 NIGHTLY_DAG_ID = "retention_nightly"
+# The embedded default: Airflow's home and SQLite metadata database under the checkout.
+EMBEDDED_AIRFLOW_HOME = PROJECT_ROOT / ".airflow"
+
+
+def embedded_airflow_env() -> dict[str, str]:
+    """The Airflow settings of the embedded default, as the Makefile exports them (a test holds
+    the two equal): its metadata database under the checkout, our DAGs and plugins only, D read
+    in Amsterdam, and no telemetry."""
+    return {
+        "AIRFLOW_HOME": str(EMBEDDED_AIRFLOW_HOME),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{EMBEDDED_AIRFLOW_HOME / 'airflow.db'}",
+        "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+        "AIRFLOW__USAGE_DATA_COLLECTION__ENABLED": "False",
+    }
+
+
+def use_embedded_airflow_unless_configured() -> None:
+    """Where no Airflow is configured (no AIRFLOW_HOME: `.venv/bin/hygiene` run by hand, not by
+    `make`), use the embedded one, so that an approval reaches the Airflow of `make run` rather
+    than an empty `~/airflow`. A deployment sets AIRFLOW_HOME and keeps its own settings."""
+    if "AIRFLOW_HOME" not in os.environ:
+        os.environ.update(embedded_airflow_env())
 
 
 @dataclass(frozen=True)
