@@ -39,7 +39,7 @@ from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavi
 from hygiene import assets
 from hygiene.alerts import FAILED, HELD, LATE, alerts
 from hygiene.dbt_docs import model_descriptions
-from hygiene.model_task_retry import read_the_builds_result_on_retry
+from hygiene.model_task_result import read_the_builds_result
 from hygiene.progress import said
 from hygiene.settings import NIGHTLY_DAG_ID, NIGHTLY_DBT_ENV, NIGHTLY_DBT_EXCLUDE, Settings
 
@@ -71,7 +71,7 @@ SENSOR_MODES = {
 # The scheduler now and then fails a model's sensor whose result it sees before its own
 # bookkeeping ("finished with state success, but the task instance's state attribute is queued",
 # apache/airflow#71172; seen here with deferred sensors too): a model's task only reads the
-# producer's result (hygiene.model_task_retry), so there it may be tried again. `airflow dags
+# producer's result (hygiene.model_task_result), so there it may be tried again. `airflow dags
 # test` has no such race, and a retry would only delay a failed night. The producer, which does
 # the work, is never retried.
 SENSOR_RETRIES = {"deferrable": 2, "reschedule": 0}
@@ -245,7 +245,7 @@ def retention_nightly():
             model_task.retries = retries
             model_task.retry_delay = SENSOR_RETRY_DELAY
             if isinstance(model_task, BaseSensorOperator):  # not the producer's `_done` marker
-                read_the_builds_result_on_retry(model_task)
+                read_the_builds_result(model_task)
 
     @task
     def check_marts(run_date: str) -> dict:

@@ -164,12 +164,11 @@ def test_only_the_one_dbt_build_keeps_the_working_tables_in_memory(dagbag):
 
 
 class _ProducersXComs:
-    """The task instance of a model's second try: what the successful build reported."""
+    """The task instance of a model's try (the second by default): what the build reported."""
 
-    try_number = 2
-
-    def __init__(self, statuses: dict[str, str]):
+    def __init__(self, statuses: dict[str, str], try_number: int = 2):
         self.statuses = statuses
+        self.try_number = try_number
 
     def xcom_pull(self, task_ids, key=None):
         status = self.statuses.get(key)
@@ -198,7 +197,7 @@ def test_a_model_task_tried_again_after_the_build_reads_its_result(dagbag, monke
 def test_after_the_night_is_cleared_a_model_task_builds_its_model(dagbag, monkeypatch):
     """Cleared, the producer skips (it never builds twice): each model's task builds its model
     alone, as Cosmos does, even with the earlier try's results at hand. It guards the limit of
-    hygiene.model_task_retry, which reads a result only after a successful build."""
+    hygiene.model_task_result, which reads a result only after a successful build."""
     from cosmos.operators._watcher.state import get_status_xcom_key
 
     task = dagbag.dags["retention_nightly"].get_task("rules.fct_address_decisions_run")
@@ -210,9 +209,24 @@ def test_after_the_night_is_cleared_a_model_task_builds_its_model(dagbag, monkey
     assert built_again and built_again[0]["cmd_flags"][-2:] == ["--select", "fct_address_decisions"]
 
 
+def test_a_model_task_after_a_failed_build_fails_without_building(dagbag, monkeypatch):
+    """The build failed before it reached the model (interrupted, stopped, out of memory): the
+    model's task fails at once and names the producer, where Cosmos would build the model alone
+    on the failed night's warehouse (decision 77)."""
+    task = dagbag.dags["retention_nightly"].get_task("rules.fct_address_decisions_run")
+    built_alone = []
+    monkeypatch.setattr(task, "_get_producer_task_status", lambda context: "failed")
+    monkeypatch.setattr(task, "build_and_run_cmd", lambda *a, **k: built_alone.append(k))
+    ti = _ProducersXComs({}, try_number=1)
+    with pytest.raises(Exception, match="failed before it reached model.hygiene.fct_address_decisions"
+                       ".*rules.dbt_producer_watcher"):
+        task.poke({"ti": ti})
+    assert built_alone == []
+
+
 def test_a_model_task_keeps_its_operators_name_in_the_ui(dagbag):
-    """The retry mixin (hygiene.model_task_retry) changes a sensor's class, not what the data
+    """The mixin of hygiene.model_task_result changes a sensor's class, not what the data
     team sees: the operator keeps Cosmos's name, and its module says where the class comes from."""
     task = dagbag.dags["retention_nightly"].get_task("rules.fct_address_decisions_run")
     assert type(task).__name__ == "DbtRunWatcherOperator"
-    assert type(task).__module__ == "hygiene.model_task_retry"
+    assert type(task).__module__ == "hygiene.model_task_result"

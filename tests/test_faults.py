@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -223,3 +224,26 @@ def test_a_second_make_run_waits_for_the_first_and_says_so(tmp_path):
         "got it",
     ]
     assert time.monotonic() - started >= 2
+
+
+def test_ctrl_c_while_a_make_run_waits_for_another_ends_it_in_one_sentence(tmp_path):
+    """Ctrl+C on the waiting `make run`: it says nothing ran and exits 130, without a traceback."""
+    from hygiene.foreground import LOCK_FILE
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(tmp_path / LOCK_FILE)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    waiter = subprocess.Popen(
+        [sys.executable, "-m", "hygiene", "run", "--date", "2026-11-28"],
+        env={**os.environ, "HYGIENE_OUTPUT_DIR": str(tmp_path)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert "this one waits for it" in waiter.stdout.readline()
+    waiter.send_signal(signal.SIGINT)
+    out, err = waiter.communicate(timeout=60)
+    holder.wait()
+    assert waiter.returncode == 128 + signal.SIGINT
+    assert out == "Stopped by SIGINT while waiting: the night of 2026-11-28 did not start.\n"
+    assert err == ""

@@ -15,9 +15,13 @@ import fcntl
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -33,6 +37,13 @@ LOG_LINE = re.compile(r"\[(?P<level>\w+)\s*\] (?P<message>.*?) \[(?P<logger>[\w.
 STARTING = re.compile(r"\[DAG TEST\] starting task_id=(?P<task>\S+)")
 RUN_ID = re.compile(r"\b(manual__\d{4}-\d{2}-\d{2}T[\d:.+\-]+)")
 DBT_DONE = re.compile(r"Finished running (?P<what>.*?) in \d+ hours \d+ minutes and (?P<seconds>[\d.]+) seconds")
+# What stops `make run` stops its night: Ctrl+C, and a service manager's or cron's SIGTERM or
+# SIGHUP. `airflow dags test` turns a SIGTERM into the running task's on_kill and goes on with the
+# next task, so the night runs in a process group of its own (Airflow and its dbt), which this
+# process interrupts as Ctrl+C would, waiting for it to end; asked twice, or after the grace, it
+# kills it. A killed night publishes nothing half (hygiene.attempts).
+STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+STOP_GRACE_SECONDS = 60
 
 
 def airflow_command(*arguments: str) -> list[str]:
@@ -43,12 +54,17 @@ def airflow_command(*arguments: str) -> list[str]:
 
 
 def run_night(run_date: str, settings: Settings) -> int:
-    """Run the nightly DAG for D; print one closing line; return the exit code of the run."""
+    """Run the nightly DAG for D; print one closing line; return the exit code of the run
+    (128 + the signal's number when a signal stopped it)."""
     settings.output_root.mkdir(parents=True, exist_ok=True)
     LOG_FOLDER.mkdir(exist_ok=True)
     log = LOG_FOLDER / f"run-{run_date}-{datetime.now():%Y%m%dT%H%M%S}.log"
-    with open(settings.output_root / LOCK_FILE, "a+") as lock:
-        _wait_for_other_runs(lock, settings.output_root)
+    with _signals_stop_this_process(), open(settings.output_root / LOCK_FILE, "a+") as lock:
+        try:
+            _wait_for_other_runs(lock, settings.output_root)
+        except StoppedBySignal as stopped:
+            print(f"Stopped by {stopped} while waiting: the night of {run_date} did not start.")
+            return stopped.exit_code
         lock.seek(0)
         lock.truncate()
         lock.write(json.dumps({"run_date": run_date, "pid": os.getpid(),
@@ -63,20 +79,76 @@ def run_night(run_date: str, settings: Settings) -> int:
                      "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
                      # dbt and airflow of this environment, also when it is not activated
                      "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"},
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                text=True, errors="replace", process_group=0,
             )
             task_logs = TaskLogs()
+            stopped = _relay_until_it_ends(process, output, task_logs)
+            returncode = process.wait()
+        task_logs.write(Path(os.environ.get("AIRFLOW_HOME", Path.home() / "airflow")) / "logs")
+    minutes = (time.monotonic() - started) / 60
+    if stopped is not None:
+        print(stopped_line(settings, run_date, stopped, log, minutes))
+        return stopped.exit_code
+    print(closing_line(settings, run_date, returncode, log, minutes))
+    return returncode
+
+
+class StoppedBySignal(Exception):
+    """A signal asked `make run` to stop (STOPPING_SIGNALS)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.exit_code = 128 + signum  # as a shell reports a process a signal ended
+        self.step: str | None = None  # the night's task running when it came
+
+
+@contextmanager
+def _signals_stop_this_process() -> Iterator[None]:
+    def stop(signum: int, frame) -> None:
+        raise StoppedBySignal(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in STOPPING_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _relay_until_it_ends(
+    process: subprocess.Popen, output, task_logs: TaskLogs
+) -> StoppedBySignal | None:
+    """Relay the night's output (log, task logs, terminal) until it ends; return the signal that
+    stopped it, if one did."""
+    stopped = None
+    kill = threading.Timer(STOP_GRACE_SECONDS, _signal_group, (process, signal.SIGKILL))
+    while True:
+        try:
             for line in process.stdout:
                 output.write(line)
                 task_logs.add(line)
                 shown = shown_line(line)
                 if shown:
                     print(shown, flush=True)
-            returncode = process.wait()
-        task_logs.write(Path(os.environ.get("AIRFLOW_HOME", Path.home() / "airflow")) / "logs")
-    minutes = (time.monotonic() - started) / 60
-    print(closing_line(settings, run_date, returncode, log, minutes))
-    return returncode
+            break
+        except StoppedBySignal as signalled:
+            if stopped is None:
+                stopped = signalled
+                stopped.step = task_logs.task
+                print(f"  ■ {signalled}: stopping the night (at most {STOP_GRACE_SECONDS} s)",
+                      flush=True)
+                _signal_group(process, signal.SIGINT)
+                kill.start()
+            else:  # asked again: at once
+                _signal_group(process, signal.SIGKILL)
+    kill.cancel()
+    return stopped
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    with suppress(ProcessLookupError):  # it ended meanwhile
+        os.killpg(process.pid, signum)
 
 
 class TaskLogs:
@@ -136,6 +208,21 @@ def closing_line(settings: Settings, run_date: str, returncode: int, log: Path, 
     if summary:
         return f"{summary} ({minutes:.1f} min; log: {log})"
     return f"FAILED {run_date} before any step of the night ran (exit {returncode}): see {log}"
+
+
+def stopped_line(
+    settings: Settings, run_date: str, stopped: StoppedBySignal, log: Path, minutes: float
+) -> str:
+    """What a signal stopped, and what the night had published by then (G5's degraded update, at
+    most: a stopped night is a failed one)."""
+    journal = latest_journal(settings, run_date) or {}
+    summary = night_summary(run_date, journal, succeeded=False)
+    published = summary or "nothing of it was published."
+    return (
+        f"STOPPED {run_date} by {stopped} in {stopped.step or 'its start'} ({minutes:.1f} min; "
+        f"log: {log}); "
+        f"{published} Run it again with `make run DATE={run_date}`."
+    )
 
 
 def _wait_for_other_runs(lock, output_root: Path) -> None:
