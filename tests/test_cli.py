@@ -74,6 +74,18 @@ def test_where_for_a_date_never_published_lists_the_published_ones(output_root, 
     assert f"No published run for 2026-11-01 in {output_root}" in capsys.readouterr().err
 
 
+def test_g5_where_says_a_night_is_degraded_and_which_night_was_the_last_full_one(output_root, capsys):
+    write_run(output_root, "2026-11-27")
+    folder = write_run(output_root)
+    manifest = json.loads((folder / "run_manifest.json").read_text())
+    manifest |= {"status": "degraded", "degraded": {"failed_task": "load_raw"}}
+    (folder / "run_manifest.json").write_text(json.dumps(manifest))
+    assert main(["where"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("  DEGRADED (G5): task load_raw failed, so this is the previous lists")
+    assert lines[2] == "  The last full night is 2026-11-27."
+
+
 # ---------------------------------------------------------------------------- explain
 
 

@@ -6,6 +6,7 @@ once, and no personal data beyond the address asked about."""
 
 from __future__ import annotations
 
+import json
 import re
 import string
 
@@ -598,6 +599,35 @@ def test_explain_reads_the_run_of_the_date_asked_not_latest(tmp_path):
     older = find_run(tmp_path / "out", "2026-11-27")
     assert "Deze uitleg komt uit de nacht van 27 november 2026" in text_of(older, booking_id="B12")
     with pytest.raises(ExplainTablesMissing, match="gepubliceerd voordat `explain` bestond"):
+        explain(find_run(tmp_path / "out"), booking_id="B12")
+
+
+def degrade(folder) -> None:
+    """Make a hand-made run look as G5 publishes a failed night: no explain tables."""
+    manifest = json.loads((folder / "run_manifest.json").read_text())
+    manifest |= {"status": "degraded", "degraded": {"failed_task": "load_raw"}}
+    (folder / "run_manifest.json").write_text(json.dumps(manifest))
+
+
+def test_g5_a_degraded_night_is_explained_by_the_last_full_night(tmp_path, language):
+    write_run(tmp_path / "out", "2026-11-26")
+    degrade(write_run(tmp_path / "out", "2026-11-27", explain=False))
+    degrade(write_run(tmp_path / "out", D, explain=False))
+    with pytest.raises(ExplainTablesMissing) as refused:
+        explain(find_run(tmp_path / "out"), booking_id="B12")
+    assert str(refused.value).startswith(in_(
+        language,
+        nl="De nacht van 28 november 2026 is een noodversie (G5): taak load_raw faalde",
+        en="The night of 28 November 2026 is degraded (G5): task load_raw failed",
+    ))
+    assert in_(language, nl="26 november 2026", en="26 November 2026") in str(refused.value)
+    assert "`--date 2026-11-26`" in str(refused.value)
+    assert "`make run DATE=2026-11-28`" in str(refused.value)
+
+
+def test_g5_a_degraded_first_night_says_no_night_can_explain_it(tmp_path):
+    degrade(write_run(tmp_path / "out", D, explain=False))
+    with pytest.raises(ExplainTablesMissing, match="geen eerdere volledige nacht"):
         explain(find_run(tmp_path / "out"), booking_id="B12")
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from hygiene.command import hygiene_command
 from hygiene.errors import HygieneError
-from hygiene.publish import HELD_DELETION_LIST, LATEST, MANIFEST_FILE
+from hygiene.publish import DEGRADED, HELD_DELETION_LIST, LATEST, MANIFEST_FILE
 from hygiene.publish.layout import latest_date
 from hygiene.report import REPORT_FILE
 
@@ -62,6 +62,23 @@ class PublishedRun:
     def output_rows(self, file: str) -> int | None:
         return self.manifest.get("outputs", {}).get("rows", {}).get(file)
 
+    @property
+    def is_degraded(self) -> bool:
+        """G5: a failed night's update, its lists the previous run's with the day's objections."""
+        return self.manifest.get("status") == DEGRADED
+
+    def last_full_run(self) -> str | None:
+        """The D of the latest run before this one that was not degraded: the last night whose
+        lists and explain tables were made whole."""
+        for manifest_path in sorted(self.folder.parent.glob(f"????-??-??/{MANIFEST_FILE}"),
+                                    reverse=True):
+            run_date = manifest_path.parent.name
+            if run_date < self.run_date and json.loads(
+                manifest_path.read_text()
+            ).get("status") != DEGRADED:
+                return run_date
+        return None
+
 
 def find_run(output_root: Path, run_date: str | None = None) -> PublishedRun:
     """D's published run, or the latest one when `run_date` is None.
@@ -106,6 +123,20 @@ def where_lines(run: PublishedRun) -> list[str]:
     """Where the lists and the report of a run are, and whether G2 holds its deletion list."""
     title = f"Run of {run.run_date}" + (" (latest)" if run.is_latest else "")
     lines = [f"{title}: {run.folder}"]
+    if run.is_degraded:
+        failure = run.manifest.get("degraded") or {}
+        full = run.last_full_run()
+        lines += [
+            (
+                f"  DEGRADED (G5): task {failure.get('failed_task') or '?'} failed, so this is "
+                "the previous lists with the day's objections and unsubscribes, and no deletion "
+                "row. Fix the cause (the report and the manifest say it) and run the night again."
+            ),
+            (
+                f"  The last full night is {full}." if full
+                else "  No full night was published before it."
+            ),
+        ]
     files = list(CONTRACT_FILES)
     if run.held_deletion_list.is_file():
         files.insert(files.index(DELETION_LIST_FILE) + 1, str(HELD_DELETION_LIST))

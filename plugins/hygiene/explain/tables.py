@@ -58,7 +58,7 @@ class Period:
 
 class ExplainTables:
     """The `explain/` tables of one published run; refuses, in the reader's language, a run
-    published before they existed."""
+    published before they existed or a degraded one (G5), which has none."""
 
     def __init__(self, run: PublishedRun, voice: Voice):
         import duckdb
@@ -66,6 +66,16 @@ class ExplainTables:
         self.run = run
         self.folder = run.folder / EXPLAIN_FOLDER
         missing = [name for name in TABLE_FILES.values() if not (self.folder / name).is_file()]
+        if missing and run.is_degraded:
+            # G5 publishes lists, not the decisions behind them: those are the last full night's
+            full = run.last_full_run()
+            raise ExplainTablesMissing(voice.say(
+                "error.degraded_night" if full else "error.degraded_first_night",
+                run_date=voice.date(run.run_date), failed_task=(
+                    run.manifest.get("degraded") or {}).get("failed_task") or "?",
+                full_date=voice.date(full) if full else "", full_date_iso=full or "",
+                run_date_iso=run.run_date,
+            ))
         if missing:
             raise ExplainTablesMissing(voice.say(
                 "error.tables_missing", run_date=voice.date(run.run_date), folder=run.folder,

@@ -413,6 +413,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{typed} matches more than one id when case is ignored ({ids}): type the id "
               "exactly.",
     },
+    "error.degraded_night": {
+        "nl": "De nacht van {run_date} is een noodversie (G5): taak {failed_task} faalde, dus "
+              "er is die nacht niets opnieuw besloten. Zijn lijsten zijn die van de nacht "
+              "ervoor, plus de bezwaren en afmeldingen die hij nog kon lezen. De besluiten staan "
+              "uitgelegd bij de laatste volledige nacht, {full_date}: voeg `--date "
+              "{full_date_iso}` toe. Een goede nieuwe run (`make run DATE={run_date_iso}`) maakt "
+              "ook {run_date} uitlegbaar.",
+        "en": "The night of {run_date} is degraded (G5): task {failed_task} failed, so nothing "
+              "was decided anew that night. Its lists are the night before's, plus the "
+              "objections and unsubscribes it could still read. The decisions are explained by "
+              "the last full night, {full_date}: add `--date {full_date_iso}`. A good rerun "
+              "(`make run DATE={run_date_iso}`) makes {run_date} explainable too.",
+    },
+    "error.degraded_first_night": {
+        "nl": "De nacht van {run_date} is een noodversie (G5): taak {failed_task} faalde, en er "
+              "is geen eerdere volledige nacht om uit te leggen. Zijn lijsten bevatten alleen de "
+              "bezwaren en afmeldingen van die dag. Een goede nieuwe run (`make run "
+              "DATE={run_date_iso}`) maakt de uitleg compleet.",
+        "en": "The night of {run_date} is degraded (G5): task {failed_task} failed, and no full "
+              "night before it can explain. Its lists hold only the day's objections and "
+              "unsubscribes. A good rerun (`make run DATE={run_date_iso}`) completes the "
+              "explanation.",
+    },
     "error.tables_missing": {
         "nl": "De nacht van {run_date} in {folder} heeft geen uitlegtabellen ({missing} ontbreken "
               "in {explain_folder}/): hij werd gepubliceerd voordat `explain` bestond. Draai hem "
