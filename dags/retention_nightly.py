@@ -54,6 +54,7 @@ PRIVACY_REPORT = Asset(name=assets.PRIVACY_REPORT)
 HELD_DELETION_LIST = Asset(name=assets.HELD_DELETION_LIST)
 # The night starts at 03:00 in Amsterdam; extracts not there by 07:00 are late (an alert).
 EXTRACTS_WAIT = timedelta(hours=4)
+EXTRACTS_LOOK_EVERY = timedelta(minutes=5)
 
 # How each model's task waits for the one `dbt build` (README, "Execution mode").
 SENSOR_MODE_VARIABLE = "HYGIENE_DBT_SENSOR_MODE"
@@ -150,7 +151,8 @@ def retention_nightly():
         return chosen or run_date_of(dag_run.logical_date or dag_run.run_after)
 
     @task.sensor(
-        poke_interval=300, timeout=EXTRACTS_WAIT.total_seconds(), mode="reschedule",
+        poke_interval=EXTRACTS_LOOK_EVERY.total_seconds(), timeout=EXTRACTS_WAIT.total_seconds(),
+        mode="reschedule",
         on_failure_callback=[record_failure, *alerts(LATE)],
     )
     def wait_for_extracts(run_date: str) -> bool:
@@ -159,9 +161,11 @@ def retention_nightly():
         Gives up at 07:00 (Amsterdam) and alerts: the exports did not arrive. Ask the CRM and
         booking teams; yesterday's lists stay published meanwhile. Rerun D when they are there.
         """
-        from hygiene.landing import is_ready
+        from hygiene.landing import is_ready_or_say_so
 
-        return is_ready(Settings.from_env().landing(run_date))
+        return is_ready_or_say_so(
+            Settings.from_env().landing(run_date), EXTRACTS_LOOK_EVERY, EXTRACTS_WAIT
+        )
 
     @task
     def verify_landing(run_date: str) -> dict:

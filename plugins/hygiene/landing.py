@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from hygiene.errors import ExtractError
 from hygiene.extracts import EXTRACTS, MANIFEST_FILE, READY_FILE
 
 _CHUNK = 1 << 20
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,19 @@ def landing_folder(landing_root: Path, run_date: str) -> Path:
 def is_ready(folder: Path) -> bool:
     """The source system writes `_READY` last: before it exists the folder may be half-written."""
     return (folder / READY_FILE).is_file()
+
+
+def is_ready_or_say_so(folder: Path, every: timedelta, at_most: timedelta) -> bool:
+    """is_ready, and when it is not, a warning the data team sees (`make run` shows it): what
+    the night waits for, how often it looks and for how long."""
+    if is_ready(folder):
+        return True
+    log.warning(
+        "wait_for_extracts: no %s in %s yet (the source systems write it last, once every "
+        "extract is there); looking again every %d minutes, for at most %g hours",
+        READY_FILE, folder, every.total_seconds() // 60, at_most.total_seconds() / 3600,
+    )
+    return False
 
 
 def sha256_of(path: Path) -> str:
