@@ -193,7 +193,7 @@ CASES = {
         lambda landing: None, "check_marts",
         "consent_proof/unproven_grant_share, column unproven_share: share of grants without "
         "proof is at most HYGIENE_MAX_UNPROVEN_GRANT_SHARE: more means a broken consent export "
-        "or an unproven import: observed",
+        "or an unproven import: not met, observed",
         env={"HYGIENE_MAX_UNPROVEN_GRANT_SHARE": "0.01"},
     ),
     "truncated against its manifest": Case(

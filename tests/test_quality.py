@@ -345,7 +345,7 @@ def test_m4_unproven_grant_share_above_threshold_fails(warehouse, tmp_path):
     [failed] = outcome.failed_critical
     assert (failed.frame, failed.expectation) == ("unproven_grant_share",
                                                   "expect_column_max_to_be_between")
-    assert "observed 0.4, expected at most 0.25" in message
+    assert ": not met, observed 0.4, expected at most 0.25" in message
 
 
 def test_m4_small_unproven_share_only_warns(warehouse, tmp_path):

@@ -154,6 +154,11 @@ def test_html_words_escape_the_message_and_its_values():
 # ---------------------------------------------------------------------------- the files
 
 
+def card_html(html: str, card: str) -> str:
+    """One card of the report's glance, by its id."""
+    return re.search(rf'<div class="card" id="card-{card}">(.*?)</div>', html, re.DOTALL).group(1)
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> dict[str, Path]:
     """The hand-made night's report and a degraded one, each in Dutch and in English."""
@@ -198,6 +203,19 @@ def test_g5_degraded_report_says_what_failed_what_was_honoured_and_what_to_do(re
     assert "Geen onderdrukking is opgeheven." in text
     assert "vannacht wordt niets verwijderd of geminimaliseerd" in text
     assert "1.234" in text and "Draai daarna de nacht van 28 november 2026 opnieuw" in text
+
+
+def test_g5_a_degraded_night_after_a_full_one_says_it_decides_no_deletions(tmp_path):
+    """The night before counted deletions; a degraded night decides none, which is this night's
+    doing, not a count the night before lacks."""
+    facts = {**degraded("nl"), "previous": {
+        "run_date": "2026-11-27", "totals": {"eligible": 560, "suppressed": 1200, "due": 2499}}}
+    write_report(tmp_path, facts)
+    html = (tmp_path / REPORT_FILE).read_text()
+    due = " ".join(visible_text(card_html(html, "due")).split())
+    assert due == ("Vandaag te verwijderen 0 geen vergelijking: deze run bepaalt dit aantal niet "
+                   "vannacht wordt niets verwijderd (G5)")
+    assert "+7 sinds 27 november 2026" in " ".join(visible_text(card_html(html, "eligible")).split())
 
 
 def test_g5_a_bad_setting_is_named_as_what_to_repair_not_the_extracts(tmp_path):

@@ -372,18 +372,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Give an --address, a --contact-id or a --booking-id to explain.",
     },
     "error.invalid_email": {
-        "nl": "{typed!r} is geen geldig e-mailadres (RULES.md \"Address\"): naar een ongeldig "
+        "nl": "{typed!r} is geen geldig e-mailadres (docs/rules.md \"Address\"): naar een ongeldig "
               "adres wordt nooit iets gestuurd, dus er is geen besluit over. Controleer de "
               "spelling.",
-        "en": "{typed!r} is not a valid e-mail address (RULES.md \"Address\"): an invalid value "
+        "en": "{typed!r} is not a valid e-mail address (docs/rules.md \"Address\"): an invalid value "
               "is never sent to, so no decision is made about it. Check the spelling.",
     },
     "error.invalid_sms": {
         "nl": "{typed!r} is geen geldig telefoonnummer (en zonder @ ook geen e-mailadres; "
-              "RULES.md \"Address\"): naar een ongeldig adres wordt nooit iets gestuurd, dus er "
+              "docs/rules.md \"Address\"): naar een ongeldig adres wordt nooit iets gestuurd, dus er "
               "is geen besluit over. Controleer de spelling.",
         "en": "{typed!r} is not a valid phone number (nor, without @, an e-mail address; "
-              "RULES.md \"Address\"): an invalid value is never sent to, so no decision is made "
+              "docs/rules.md \"Address\"): an invalid value is never sent to, so no decision is made "
               "about it. Check the spelling.",
     },
     "error.unknown_address": {

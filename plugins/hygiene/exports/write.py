@@ -98,7 +98,7 @@ def _load_suppressed(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
     if missing:
         raise ExportError(
             f"{path}: no column {', '.join(missing)}; a suppression list has the columns of "
-            "CONTRACT.md (channel, address, address_sha256, purpose, reason, since)."
+            "docs/contract.md (channel, address, address_sha256, purpose, reason, since)."
         )
     # The dialect is given, not guessed: a ragged line is an error, not a different reading.
     columns = ", ".join(f"{string_literal(column)}: 'varchar'" for column in header)
@@ -130,7 +130,7 @@ def _load_suppressed(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
     ]
     if unknown:
         raise ExportError(
-            f"{path}: e-mail rows with purpose {', '.join(map(repr, unknown))}; CONTRACT.md "
+            f"{path}: e-mail rows with purpose {', '.join(map(repr, unknown))}; docs/contract.md "
             f"knows {', '.join(PURPOSES)}. Nothing was exported: fix the suppression list first."
         )
 

@@ -75,8 +75,10 @@ class CheckResult:
         if self.unexpected_count is not None:
             return f"{self.unexpected_count} row(s) break it"
         if self.observed_value is not None:
+            # the description says what should hold: a failed one says that it did not
+            verdict = "" if self.success else "not met, "
             expected = f", expected {self.expected}" if self.expected else ""
-            return f"observed {_number(self.observed_value)}{expected}"
+            return f"{verdict}observed {_number(self.observed_value)}{expected}"
         return "failed" if not self.success else "passed"
 
     def to_dict(self) -> dict[str, Any]:

@@ -198,6 +198,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "glance.change": ("{change} sinds {date}", "{change} since {date}"),
     "glance.no_comparison": ("geen vergelijking: de vorige run heeft deze aantallen niet",
                              "no comparison: the previous run lacks these counts"),
+    "glance.not_determined": ("geen vergelijking: deze run bepaalt dit aantal niet",
+                              "no comparison: this run does not determine this count"),
     "glance.first_run": ("geen vergelijking: dit is de eerste run",
                          "no comparison: this is the first run"),
     "glance.units": (
