@@ -127,7 +127,23 @@ def test_explain_needs_exactly_one_subject(output_root, capsys):
 
 def test_explain_without_an_output_folder_names_hygiene_output_dir(output_root, capsys):
     assert main(["explain", "--contact-id", "C1"]) == 1
-    assert "$HYGIENE_OUTPUT_DIR" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"hygiene: Er is geen uitvoermap {output_root} ($HYGIENE_OUTPUT_DIR): daar is nog niets "
+        "gepubliceerd. Laat HYGIENE_OUTPUT_DIR naar de gepubliceerde nachten wijzen, of draai "
+        "eerst `make demo` of `make run DATE=JJJJ-MM-DD`.\n")
+
+
+def test_explain_of_a_night_never_published_says_so_in_the_privacy_officers_language(
+    output_root, capsys, monkeypatch
+):
+    write_run(output_root)
+    assert main(["explain", "--contact-id", "C1", "--date", "2026-11-01"]) == 1
+    assert capsys.readouterr().err == (
+        f"hygiene: Er is geen gepubliceerde nacht van 1 november 2026 in {output_root} "
+        f"($HYGIENE_OUTPUT_DIR). Gepubliceerde nachten: {D}.\n")
+    monkeypatch.setenv("HYGIENE_LANGUAGE", "en")
+    assert main(["explain", "--contact-id", "C1", "--date", "2026-11-01"]) == 1
+    assert "There is no published night of 1 November 2026" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------------------- approve-deletions

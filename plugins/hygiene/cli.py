@@ -116,13 +116,12 @@ def _explain_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from hygiene.explain import explain
-    from hygiene.runs import find_run
+    from hygiene.explain import explain, published_run
     from hygiene.settings import Settings
 
     return _report_errors(
         lambda: explain(
-            find_run(Settings.from_env().output_root, _date_text(args.date)),
+            published_run(Settings.from_env().output_root, _date_text(args.date)),
             address=args.address,
             contact_id=args.contact_id,
             booking_id=args.booking_id,

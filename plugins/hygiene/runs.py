@@ -31,7 +31,13 @@ DELETION_LIST_FILE = "deletion_list.csv"
 
 
 class RunNotFound(HygieneError):
-    """No completely published run for the date asked (or none at all)."""
+    """No completely published run for the date asked (or none at all). `reason` and `fields`
+    let a reader in another language say the same (hygiene.explain)."""
+
+    def __init__(self, message: str, reason: str, **fields: str) -> None:
+        super().__init__(message)
+        self.reason = reason  # no_output_folder, no_latest or no_run_for_date
+        self.fields = fields
 
 
 @dataclass(frozen=True)
@@ -90,14 +96,16 @@ def find_run(output_root: Path, run_date: str | None = None) -> PublishedRun:
         raise RunNotFound(
             f"There is no output folder {output_root} ($HYGIENE_OUTPUT_DIR): nothing has been "
             "published there yet. Point HYGIENE_OUTPUT_DIR at the published runs, or run "
-            "`make demo` / `make run DATE=YYYY-MM-DD` first."
+            "`make demo` / `make run DATE=YYYY-MM-DD` first.",
+            "no_output_folder", output_root=str(output_root),
         )
     latest = latest_date(output_root)
     if run_date is None:
         if latest is None:
             raise RunNotFound(
                 f"{output_root} ($HYGIENE_OUTPUT_DIR) has no `{LATEST}` run yet: no run has been "
-                "published there. Run `make run DATE=YYYY-MM-DD`, or give --date."
+                "published there. Run `make run DATE=YYYY-MM-DD`, or give --date.",
+                "no_latest", output_root=str(output_root),
             )
         run_date = latest
     folder = output_root.resolve() / run_date
@@ -109,7 +117,9 @@ def find_run(output_root: Path, run_date: str | None = None) -> PublishedRun:
         listing = ", ".join(published[-10:]) if published else "none"
         raise RunNotFound(
             f"No published run for {run_date} in {output_root} ($HYGIENE_OUTPUT_DIR). "
-            f"Published runs: {listing}."
+            f"Published runs: {listing}.",
+            "no_run_for_date", output_root=str(output_root), run_date=run_date,
+            published=", ".join(published[-10:]),
         )
     return PublishedRun(
         folder=folder,

@@ -15,7 +15,7 @@ macros `normalize_email` and `normalize_phone` through DuckDB, so `explain` and 
 never disagree about what one address is.
 """
 
-from hygiene.explain.letters import Explanation, UnknownSubject, explain
+from hygiene.explain.letters import Explanation, UnknownSubject, explain, published_run
 from hygiene.explain.tables import EXPLAIN_FOLDER, TABLE_FILES, ExplainTablesMissing
 
 __all__ = [
@@ -25,4 +25,5 @@ __all__ = [
     "Explanation",
     "UnknownSubject",
     "explain",
+    "published_run",
 ]

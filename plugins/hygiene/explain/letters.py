@@ -13,6 +13,7 @@ person who asked without passing on more personal data than they gave.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from hygiene.errors import HygieneError
 from hygiene.explain.sentences import (
@@ -30,7 +31,7 @@ from hygiene.explain.sentences import (
 )
 from hygiene.explain.tables import ExplainTables, Row
 from hygiene.language import current_language
-from hygiene.runs import PublishedRun
+from hygiene.runs import PublishedRun, RunNotFound, find_run
 from hygiene.sql_macros import normalize_address
 
 CHANNELS = ("email", "sms")
@@ -79,6 +80,21 @@ def letter(run: PublishedRun, voice: Voice, intro: list[str],
             lead = said(section.lead)
             shortened.append(Section(section.title, [said(b) for b in section.bullets], lead))
     return Explanation(opening, shortened)
+
+
+def published_run(output_root: Path, run_date: str | None = None) -> PublishedRun:
+    """D's published run (the latest without D), refused in the privacy officer's language."""
+    try:
+        return find_run(output_root, run_date)
+    except RunNotFound as missing:
+        voice = Voice.of(current_language(), run_date or "")
+        fields = dict(missing.fields)
+        if "run_date" in fields:
+            fields["run_date"] = voice.date(fields["run_date"])
+        if missing.reason == "no_run_for_date" and not fields["published"]:
+            fields["published"] = voice.say("run.none_published")
+        raise RunNotFound(voice.say(f"error.{missing.reason}", **fields), missing.reason,
+                          **missing.fields) from None
 
 
 def explain(run: PublishedRun, *, address: str | None = None, contact_id: str | None = None,

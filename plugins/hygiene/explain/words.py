@@ -413,6 +413,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{typed} matches more than one id when case is ignored ({ids}): type the id "
               "exactly.",
     },
+    "error.no_output_folder": {
+        "nl": "Er is geen uitvoermap {output_root} ($HYGIENE_OUTPUT_DIR): daar is nog niets "
+              "gepubliceerd. Laat HYGIENE_OUTPUT_DIR naar de gepubliceerde nachten wijzen, of "
+              "draai eerst `make demo` of `make run DATE=JJJJ-MM-DD`.",
+        "en": "There is no output folder {output_root} ($HYGIENE_OUTPUT_DIR): nothing has been "
+              "published there yet. Point HYGIENE_OUTPUT_DIR at the published runs, or run "
+              "`make demo` / `make run DATE=YYYY-MM-DD` first.",
+    },
+    "error.no_latest": {
+        "nl": "In {output_root} ($HYGIENE_OUTPUT_DIR) is nog geen nacht gepubliceerd. Draai "
+              "`make run DATE=JJJJ-MM-DD`, of geef --date.",
+        "en": "{output_root} ($HYGIENE_OUTPUT_DIR) has no published run yet. Run `make run "
+              "DATE=YYYY-MM-DD`, or give --date.",
+    },
+    "error.no_run_for_date": {
+        "nl": "Er is geen gepubliceerde nacht van {run_date} in {output_root} "
+              "($HYGIENE_OUTPUT_DIR). Gepubliceerde nachten: {published}.",
+        "en": "There is no published night of {run_date} in {output_root} "
+              "($HYGIENE_OUTPUT_DIR). Published nights: {published}.",
+    },
+    "run.none_published": {"nl": "geen", "en": "none"},
     "error.degraded_night": {
         "nl": "De nacht van {run_date} is een noodversie (G5): taak {failed_task} faalde, dus "
               "er is die nacht niets opnieuw besloten. Zijn lijsten zijn die van de nacht "

@@ -60,11 +60,10 @@ def explain_page(
     error = None
     if subject.strip():
         from hygiene.errors import HygieneError
-        from hygiene.explain import explain
-        from hygiene.runs import find_run
+        from hygiene.explain import explain, published_run
 
         try:
-            run = find_run(Settings.from_env().output_root, run_date or None)
+            run = published_run(Settings.from_env().output_root, run_date or None)
             lines = explain(run, **{_EXPLAIN_ARGUMENT[kind]: subject}).lines()
         except HygieneError as refused:
             error = str(refused)
