@@ -8,7 +8,7 @@ import pytest
 from hygiene import degraded
 from hygiene.attempts import Attempt
 from hygiene.errors import ExtractError, PublishError, SettingsError
-from hygiene.foreground import TaskLogs, closing_line, shown_line
+from hygiene.foreground import RepeatedWaits, TaskLogs, closing_line, shown_line
 from hygiene.nightly import NightFailed, night_result, publish_degraded, record_failure
 from hygiene.settings import Settings
 from hygiene.summary import first_sentences
@@ -104,3 +104,12 @@ def test_a_bad_setting_is_recorded_as_the_cause_whatever_task_read_it(tmp_path):
 def test_a_long_error_becomes_one_line_with_its_first_item():
     assert first_sentences("2 problems:\n- a is wrong\n- b is wrong\n") == (
         "2 problems: a is wrong (and 1 more).")
+
+
+def test_a_wait_costs_the_log_one_line_and_a_count_not_a_line_a_second():
+    waiting = "2026-12-01T22:00:3{}Z [warning  ] No tasks to run. unrunnable tasks: {{...}} [airflow]\n"
+    night = [OUTPUT[1], *(waiting.format(second) for second in range(5)), OUTPUT[2]]
+    waits = RepeatedWaits()
+    logged = [kept for line in [*night, ""] for kept in waits.lines_to_keep(line)]
+    assert logged == [OUTPUT[1], waiting.format(0),
+                      "(and 4 more such lines, one a second while it waited)\n", OUTPUT[2]]

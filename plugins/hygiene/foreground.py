@@ -44,6 +44,9 @@ DBT_DONE = re.compile(r"Finished running (?P<what>.*?) in \d+ hours \d+ minutes 
 # kills it. A killed night publishes nothing half (hygiene.attempts).
 STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 STOP_GRACE_SECONDS = 60
+# While a sensor waits to look again, `airflow dags test` logs every task not yet runnable, once
+# a second: some 8 kB a second, 100 MB for a night that waits four hours for its extracts.
+WAITING_LINE = "No tasks to run. unrunnable tasks:"
 
 
 def airflow_command(*arguments: str) -> list[str]:
@@ -123,11 +126,13 @@ def _relay_until_it_ends(
     stopped it, if one did."""
     stopped = None
     kill = threading.Timer(STOP_GRACE_SECONDS, _signal_group, (process, signal.SIGKILL))
+    waits = RepeatedWaits()
     while True:
         try:
             for line in process.stdout:
-                output.write(line)
-                task_logs.add(line)
+                for kept in waits.lines_to_keep(line):
+                    output.write(kept)
+                    task_logs.add(kept)
                 shown = shown_line(line)
                 if shown:
                     print(shown, flush=True)
@@ -143,7 +148,32 @@ def _relay_until_it_ends(
             else:  # asked again: at once
                 _signal_group(process, signal.SIGKILL)
     kill.cancel()
+    for kept in waits.lines_to_keep(""):  # how many the last wait left out
+        output.write(kept)
+        task_logs.add(kept)
     return stopped
+
+
+class RepeatedWaits:
+    """Keeps the first of a run of WAITING_LINEs for the logs and, after it, how many followed,
+    so that a wait costs a line, not megabytes."""
+
+    def __init__(self) -> None:
+        self.waiting = False
+        self.left_out = 0
+
+    def lines_to_keep(self, line: str) -> list[str]:
+        """The lines to log for `line`: none while a wait goes on ("" ends one)."""
+        if WAITING_LINE in line:
+            if self.waiting:
+                self.left_out += 1
+                return []
+            self.waiting = True
+            return [line]
+        kept = [f"(and {self.left_out:,} more such lines, one a second while it waited)\n"
+                ] if self.left_out else []
+        self.waiting, self.left_out = False, 0
+        return kept + ([line] if line else [])
 
 
 def _signal_group(process: subprocess.Popen, signum: int) -> None:
