@@ -14,7 +14,8 @@ cases where this product must not:
   out of memory). Every such model would be built alone, one after another, on the failed
   night's warehouse: minutes at a million contacts, a stopped `make run` kept running, and an
   error about a missing working table in place of the build's own. The task fails at once
-  instead, pointing to the build's log (docs/decisions.md, 77).
+  instead, pointing to the build's log, as Cosmos's deferred sensor does when its trigger sees
+  the producer fail (docs/decisions.md, 77).
 
 After the night is cleared, the producer is skipped (it never builds twice) and Cosmos builds
 each model alone in the warehouse file, its working tables with it: that stays as it is.
