@@ -209,19 +209,36 @@ def test_after_the_night_is_cleared_a_model_task_builds_its_model(dagbag, monkey
     assert built_again and built_again[0]["cmd_flags"][-2:] == ["--select", "fct_address_decisions"]
 
 
-def test_a_model_task_after_a_failed_build_fails_without_building(dagbag, monkeypatch):
-    """The build failed before it reached the model (interrupted, stopped, out of memory): the
-    model's task fails at once and names the producer, where Cosmos would build the model alone
-    on the failed night's warehouse (decision 77)."""
+def test_under_make_run_a_model_task_after_a_failed_build_fails_without_building(
+    dagbag, monkeypatch
+):
+    """The build failed before it reached the model (interrupted, stopped, out of memory):
+    under `make run` the model's task fails at once and names the producer, where Cosmos would
+    build the model alone on the failed night's warehouse (decision 77)."""
     task = dagbag.dags["retention_nightly"].get_task("rules.fct_address_decisions_run")
     built_alone = []
+    monkeypatch.setenv("HYGIENE_FOREGROUND", "1")
     monkeypatch.setattr(task, "_get_producer_task_status", lambda context: "failed")
     monkeypatch.setattr(task, "build_and_run_cmd", lambda *a, **k: built_alone.append(k))
     ti = _ProducersXComs({}, try_number=1)
     with pytest.raises(Exception, match="failed before it reached model.hygiene.fct_address_decisions"
-                       ".*rules.dbt_producer_watcher"):
+                       ".*rules.dbt_producer_watcher.*make run DATE=D"):
         task.poke({"ti": ti})
     assert built_alone == []
+
+
+def test_in_the_scheduler_a_cleared_model_task_after_a_failed_build_builds_its_model(
+    dagbag, monkeypatch
+):
+    """A person clears one model's task after a failed night (it was upstream_failed, so this
+    is its first try): Cosmos's way, the model built alone, stays (decision 77)."""
+    task = dagbag.dags["retention_nightly"].get_task("rules.fct_address_decisions_run")
+    built_alone = []
+    monkeypatch.delenv("HYGIENE_FOREGROUND", raising=False)
+    monkeypatch.setattr(task, "_get_producer_task_status", lambda context: "failed")
+    monkeypatch.setattr(task, "build_and_run_cmd", lambda *a, **k: built_alone.append(k))
+    assert task.poke({"ti": _ProducersXComs({}, try_number=1)}) is True
+    assert built_alone and built_alone[0]["cmd_flags"][-2:] == ["--select", "fct_address_decisions"]
 
 
 def test_a_model_task_keeps_its_operators_name_in_the_ui(dagbag):

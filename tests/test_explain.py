@@ -13,7 +13,13 @@ import string
 import pytest
 import yaml
 
-from hygiene.explain import TABLE_FILES, ExplainTablesMissing, UnknownSubject, explain
+from hygiene.explain import (
+    TABLE_FILES,
+    ExplainTablesMissing,
+    UnknownSubject,
+    explain,
+    published_run,
+)
 from hygiene.explain.words import MESSAGES
 from hygiene.language import LANGUAGE_VARIABLE, LANGUAGES
 from hygiene.runs import RunNotFound, find_run
@@ -629,6 +635,13 @@ def test_g5_a_degraded_first_night_says_no_night_can_explain_it(tmp_path):
     degrade(write_run(tmp_path / "out", D, explain=False))
     with pytest.raises(ExplainTablesMissing, match="geen eerdere volledige nacht"):
         explain(find_run(tmp_path / "out"), booking_id="B12")
+
+
+def test_a_date_no_calendar_has_is_refused_as_it_was_typed(tmp_path):
+    """The UI's Waarom? takes any YYYY-MM-DD; 31 November is no night, and no crash either."""
+    write_run(tmp_path / "out")
+    with pytest.raises(RunNotFound, match="Er is geen gepubliceerde nacht van 2026-11-31 in"):
+        published_run(tmp_path / "out", "2026-11-31")
 
 
 def test_no_output_folder_names_hygiene_output_dir(tmp_path):

@@ -191,6 +191,7 @@ handle.flush()
 print("locked", flush=True)
 time.sleep(3)
 """
+HOLD_THE_LOCK_UNTIL_TOLD = HOLD_THE_LOCK.replace("time.sleep(3)", "sys.stdin.read()")
 WAIT_FOR_IT = """
 import sys
 from pathlib import Path
@@ -231,8 +232,8 @@ def test_ctrl_c_while_a_make_run_waits_for_another_ends_it_in_one_sentence(tmp_p
     from hygiene.foreground import LOCK_FILE
 
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_THE_LOCK, str(tmp_path / LOCK_FILE)],
-        stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-c", HOLD_THE_LOCK_UNTIL_TOLD, str(tmp_path / LOCK_FILE)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
     assert holder.stdout.readline().strip() == "locked"
     waiter = subprocess.Popen(
@@ -243,7 +244,7 @@ def test_ctrl_c_while_a_make_run_waits_for_another_ends_it_in_one_sentence(tmp_p
     assert "this one waits for it" in waiter.stdout.readline()
     waiter.send_signal(signal.SIGINT)
     out, err = waiter.communicate(timeout=60)
-    holder.wait()
+    holder.communicate("")  # let go of the lock
     assert waiter.returncode == 128 + signal.SIGINT
     assert out == "Stopped by SIGINT while waiting: the night of 2026-11-28 did not start.\n"
     assert err == ""

@@ -213,7 +213,7 @@ def test_g5_a_degraded_night_after_a_full_one_says_it_decides_no_deletions(tmp_p
     write_report(tmp_path, facts)
     html = (tmp_path / REPORT_FILE).read_text()
     due = " ".join(visible_text(card_html(html, "due")).split())
-    assert due == ("Vandaag te verwijderen 0 geen vergelijking: deze run bepaalt dit aantal niet "
+    assert due == ("Vandaag te verwijderen — geen vergelijking: deze run bepaalt dit aantal niet "
                    "vannacht wordt niets verwijderd (G5)")
     assert "+7 sinds 27 november 2026" in " ".join(visible_text(card_html(html, "eligible")).split())
 

@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hygiene.publish.layout import OWNER_ONLY_DIR, OWNER_ONLY_FILE, RUN_FOLDER
-from hygiene.settings import Settings
+from hygiene.settings import FOREGROUND_VARIABLE, Settings
 
 STAGING = ".staging"
-FOREGROUND_VARIABLE = "HYGIENE_FOREGROUND"
 STALE_AFTER_SECONDS = 24 * 3600
 # The warehouse of the newest finished attempts stays for inspection, as `<D>.duckdb`; older ones
 # go (it holds a copy of the extracts: kept no longer than useful, G6).

@@ -15,18 +15,15 @@ import fcntl
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 
-from hygiene.attempts import FOREGROUND_VARIABLE, latest_journal
-from hygiene.settings import NIGHTLY_DAG_ID, PROJECT_ROOT, Settings
+from hygiene.attempts import latest_journal
+from hygiene.settings import FOREGROUND_VARIABLE, NIGHTLY_DAG_ID, PROJECT_ROOT, Settings
+from hygiene.stopping import NightStopper, StoppedBySignal, show
 from hygiene.summary import night_summary
 
 LOCK_FILE = ".foreground.lock"
@@ -37,13 +34,6 @@ LOG_LINE = re.compile(r"\[(?P<level>\w+)\s*\] (?P<message>.*?) \[(?P<logger>[\w.
 STARTING = re.compile(r"\[DAG TEST\] starting task_id=(?P<task>\S+)")
 RUN_ID = re.compile(r"\b(manual__\d{4}-\d{2}-\d{2}T[\d:.+\-]+)")
 DBT_DONE = re.compile(r"Finished running (?P<what>.*?) in \d+ hours \d+ minutes and (?P<seconds>[\d.]+) seconds")
-# What stops `make run` stops its night: Ctrl+C, and a service manager's or cron's SIGTERM or
-# SIGHUP. `airflow dags test` turns a SIGTERM into the running task's on_kill and goes on with the
-# next task, so the night runs in a process group of its own (Airflow and its dbt), which this
-# process interrupts as Ctrl+C would, waiting for it to end; asked twice, or after the grace, it
-# kills it. A killed night publishes nothing half (hygiene.attempts).
-STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-STOP_GRACE_SECONDS = 60
 # While a sensor waits to look again, `airflow dags test` logs every task not yet runnable, once
 # a second: some 8 kB a second, 100 MB for a night that waits four hours for its extracts.
 WAITING_LINE = "No tasks to run. unrunnable tasks:"
@@ -58,100 +48,66 @@ def airflow_command(*arguments: str) -> list[str]:
 
 def run_night(run_date: str, settings: Settings) -> int:
     """Run the nightly DAG for D; print one closing line; return the exit code of the run
-    (128 + the signal's number when a signal stopped it)."""
+    (128 + the signal's number when a signal stopped it: hygiene.stopping)."""
     settings.output_root.mkdir(parents=True, exist_ok=True)
     LOG_FOLDER.mkdir(exist_ok=True)
     log = LOG_FOLDER / f"run-{run_date}-{datetime.now():%Y%m%dT%H%M%S}.log"
-    with _signals_stop_this_process(), open(settings.output_root / LOCK_FILE, "a+") as lock:
+    task_logs = TaskLogs()
+    with (open(settings.output_root / LOCK_FILE, "a+") as lock,
+          NightStopper(lambda: task_logs.task) as stopper):
         try:
             _wait_for_other_runs(lock, settings.output_root)
+            lock.seek(0)
+            lock.truncate()
+            lock.write(json.dumps({"run_date": run_date, "pid": os.getpid(),
+                                   "started": datetime.now().isoformat(timespec="seconds")}))
+            lock.flush()
         except StoppedBySignal as stopped:
-            print(f"Stopped by {stopped} while waiting: the night of {run_date} did not start.")
+            show(f"Stopped by {stopped} while waiting: the night of {run_date} did not start.")
             return stopped.exit_code
-        lock.seek(0)
-        lock.truncate()
-        lock.write(json.dumps({"run_date": run_date, "pid": os.getpid(),
-                               "started": datetime.now().isoformat(timespec="seconds")}))
-        lock.flush()
         started = time.monotonic()
-        print(f"Night of {run_date}: Airflow's output goes to {log}", flush=True)
         with log.open("w") as output:
-            process = subprocess.Popen(
+            process = stopper.start(
                 airflow_command("dags", "test", NIGHTLY_DAG_ID, run_date),
                 env={**os.environ, FOREGROUND_VARIABLE: "1", "HYGIENE_DBT_SENSOR_MODE": "reschedule",
                      "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
                      # dbt and airflow of this environment, also when it is not activated
                      "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"},
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                text=True, errors="replace", process_group=0,
+                text=True, errors="replace",
             )
-            task_logs = TaskLogs()
-            stopped = _relay_until_it_ends(process, output, task_logs)
-            returncode = process.wait()
+            show(f"Night of {run_date}: Airflow's output goes to {log}")
+            try:
+                _relay(process, output, task_logs)
+                returncode = process.wait()
+            except BaseException:  # whatever ends make run here ends its night too
+                stopper.kill()
+                raise
+            stopper.ended()
         task_logs.write(Path(os.environ.get("AIRFLOW_HOME", Path.home() / "airflow")) / "logs")
+        stopped = stopper.stopped
     minutes = (time.monotonic() - started) / 60
     if stopped is not None:
-        print(stopped_line(settings, run_date, stopped, log, minutes))
+        show(stopped_line(settings, run_date, stopped, log, minutes))
         return stopped.exit_code
-    print(closing_line(settings, run_date, returncode, log, minutes))
+    show(closing_line(settings, run_date, returncode, log, minutes))
     return returncode
 
 
-class StoppedBySignal(Exception):
-    """A signal asked `make run` to stop (STOPPING_SIGNALS)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.exit_code = 128 + signum  # as a shell reports a process a signal ended
-        self.step: str | None = None  # the night's task running when it came
-
-
-@contextmanager
-def _signals_stop_this_process() -> Iterator[None]:
-    def stop(signum: int, frame) -> None:
-        raise StoppedBySignal(signum)
-
-    previous = {signum: signal.signal(signum, stop) for signum in STOPPING_SIGNALS}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
-def _relay_until_it_ends(
-    process: subprocess.Popen, output, task_logs: TaskLogs
-) -> StoppedBySignal | None:
-    """Relay the night's output (log, task logs, terminal) until it ends; return the signal that
-    stopped it, if one did."""
-    stopped = None
-    kill = threading.Timer(STOP_GRACE_SECONDS, _signal_group, (process, signal.SIGKILL))
+def _relay(process: subprocess.Popen, output, task_logs: TaskLogs) -> None:
+    """The night's output, until it ends, into the log, the task logs and (shown_line) the
+    terminal."""
     waits = RepeatedWaits()
-    while True:
-        try:
-            for line in process.stdout:
-                for kept in waits.lines_to_keep(line):
-                    output.write(kept)
-                    task_logs.add(kept)
-                shown = shown_line(line)
-                if shown:
-                    print(shown, flush=True)
-            break
-        except StoppedBySignal as signalled:
-            if stopped is None:
-                stopped = signalled
-                stopped.step = task_logs.task
-                print(f"  ■ {signalled}: stopping the night (at most {STOP_GRACE_SECONDS} s)",
-                      flush=True)
-                _signal_group(process, signal.SIGINT)
-                kill.start()
-            else:  # asked again: at once
-                _signal_group(process, signal.SIGKILL)
-    kill.cancel()
+    for line in process.stdout:
+        for kept in waits.lines_to_keep(line):
+            output.write(kept)
+            task_logs.add(kept)
+        shown = shown_line(line)
+        if shown:
+            show(shown)
     for kept in waits.lines_to_keep(""):  # how many the last wait left out
         output.write(kept)
         task_logs.add(kept)
-    return stopped
 
 
 class RepeatedWaits:
@@ -174,11 +130,6 @@ class RepeatedWaits:
                 ] if self.left_out else []
         self.waiting, self.left_out = False, 0
         return kept + ([line] if line else [])
-
-
-def _signal_group(process: subprocess.Popen, signum: int) -> None:
-    with suppress(ProcessLookupError):  # it ended meanwhile
-        os.killpg(process.pid, signum)
 
 
 class TaskLogs:

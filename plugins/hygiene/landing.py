@@ -42,7 +42,7 @@ def is_ready_or_say_so(folder: Path, every: timedelta, at_most: timedelta) -> bo
         return True
     log.warning(
         "wait_for_extracts: no %s in %s yet (the source systems write it last, once every "
-        "extract is there); looking again every %d minutes, for at most %g hours",
+        "extract is there); looking again every %d minutes, for at most %g hours in all",
         READY_FILE, folder, every.total_seconds() // 60, at_most.total_seconds() / 3600,
     )
     return False

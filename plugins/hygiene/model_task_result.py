@@ -10,24 +10,29 @@ cases where this product must not:
   the model again would write to the warehouse a second time, beside other retried tasks doing
   the same, and could not find the working tables of the build, which lived in its memory and
   are gone (docs/decisions.md, 75). So the retry reads the build's report, as a first try does.
-- **A first try after a failed build that never reached the model** (dbt interrupted, stopped,
-  out of memory). Every such model would be built alone, one after another, on the failed
-  night's warehouse: minutes at a million contacts, a stopped `make run` kept running, and an
-  error about a missing working table in place of the build's own. The task fails at once
-  instead, pointing to the build's log, as Cosmos's deferred sensor does when its trigger sees
-  the producer fail (docs/decisions.md, 77).
+- **`make run`: a first try after a failed build that never reached the model** (dbt
+  interrupted, stopped, out of memory). Under `airflow dags test` every such model would be
+  built alone, one after another, on the failed night's warehouse: minutes at a million
+  contacts, a stopped `make run` kept running, and an error about a missing working table in
+  place of the build's own. The task fails at once instead, pointing to the build's log, as
+  Cosmos's deferred sensor in the scheduler does when its trigger sees the producer fail
+  (docs/decisions.md, 77).
 
-After the night is cleared, the producer is skipped (it never builds twice) and Cosmos builds
-each model alone in the warehouse file, its working tables with it: that stays as it is.
+In the scheduler, Cosmos's own ways stand for the rest: a model's task a person clears after a
+failed or cleared night builds its model alone in the warehouse file, its working tables with
+it (so does the scheduler's automatic retry of a task whose build failed).
 """
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
 
 from airflow.sdk import TaskInstanceState
 from airflow.sdk.exceptions import AirflowException
+
+from hygiene.settings import FOREGROUND_VARIABLE
 
 
 class _ReadsTheBuildsResult:
@@ -44,10 +49,15 @@ class _ReadsTheBuildsResult:
     def _handle_no_dbt_node_status(
         self, producer_task_state: str | None, try_number: int, context: Any
     ) -> bool:
-        if producer_task_state == TaskInstanceState.FAILED and try_number == 1:
+        if (
+            producer_task_state == TaskInstanceState.FAILED
+            and try_number == 1
+            and os.environ.get(FOREGROUND_VARIABLE)
+        ):
             raise AirflowException(
                 f"The night's dbt build failed before it reached {self.model_unique_id}: its "
-                f"cause is in the log of task {self.producer_task_id}."
+                f"cause is in the log of task {self.producer_task_id}. Once it is mended, run "
+                "the night again (make run DATE=D)."
             )
         return super()._handle_no_dbt_node_status(producer_task_state, try_number, context)
 

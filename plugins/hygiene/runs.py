@@ -73,6 +73,11 @@ class PublishedRun:
         """G5: a failed night's update, its lists the previous run's with the day's objections."""
         return self.manifest.get("status") == DEGRADED
 
+    @property
+    def failed_task(self) -> str:
+        """The task whose failure made a degraded night."""
+        return (self.manifest.get("degraded") or {}).get("failed_task") or "?"
+
     def last_full_run(self) -> str | None:
         """The D of the latest run before this one that was not degraded: the last night whose
         lists and explain tables were made whole."""
@@ -119,7 +124,7 @@ def find_run(output_root: Path, run_date: str | None = None) -> PublishedRun:
             f"No published run for {run_date} in {output_root} ($HYGIENE_OUTPUT_DIR). "
             f"Published runs: {listing}.",
             "no_run_for_date", output_root=str(output_root), run_date=run_date,
-            published=", ".join(published[-10:]),
+            published=listing,
         )
     return PublishedRun(
         folder=folder,
@@ -134,11 +139,10 @@ def where_lines(run: PublishedRun) -> list[str]:
     title = f"Run of {run.run_date}" + (" (latest)" if run.is_latest else "")
     lines = [f"{title}: {run.folder}"]
     if run.is_degraded:
-        failure = run.manifest.get("degraded") or {}
         full = run.last_full_run()
         lines += [
             (
-                f"  DEGRADED (G5): task {failure.get('failed_task') or '?'} failed, so this is "
+                f"  DEGRADED (G5): task {run.failed_task} failed, so this is "
                 "the previous lists with the day's objections and unsubscribes, and no deletion "
                 "row. Fix the cause (the report and the manifest say it) and run the night again."
             ),

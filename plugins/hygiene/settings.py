@@ -44,6 +44,8 @@ def nightly_dbt_build(run_date: str, target: Path, logs: Path) -> list[str]:
     ]
 # The nightly DAG (dags/retention_nightly.py), as `make run`, the run notes and the tests name it.
 NIGHTLY_DAG_ID = "retention_nightly"
+# Set by `make run` (hygiene.foreground): one process runs the whole night, under `airflow dags test`.
+FOREGROUND_VARIABLE = "HYGIENE_FOREGROUND"
 # The embedded default: Airflow's home and SQLite metadata database under the checkout.
 EMBEDDED_AIRFLOW_HOME = PROJECT_ROOT / ".airflow"
 
@@ -67,9 +69,11 @@ def embedded_airflow_env() -> dict[str, str]:
 def use_embedded_airflow_unless_configured() -> None:
     """Where no Airflow is configured (no AIRFLOW_HOME: `.venv/bin/hygiene` run by hand, not by
     `make`), use the embedded one, so that an approval reaches the Airflow of `make run` rather
-    than an empty `~/airflow`. A deployment sets AIRFLOW_HOME and keeps its own settings."""
+    than an empty `~/airflow`. Whatever a deployment sets itself (AIRFLOW_HOME, or only its
+    database's AIRFLOW__DATABASE__SQL_ALCHEMY_CONN) stays as it is."""
     if "AIRFLOW_HOME" not in os.environ:
-        os.environ.update(embedded_airflow_env())
+        for name, value in embedded_airflow_env().items():
+            os.environ.setdefault(name, value)
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,12 @@ what was published stays whole (docs/decisions.md, 40 and 77)."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
+import threading
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 
@@ -19,45 +22,58 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 D = "2026-11-28"
 
 
-def processes_of_session(session: int) -> list[str]:
-    """The command lines of the processes still alive in `session` (the night's own)."""
-    alive = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # the command's name is in parentheses and may hold spaces: fields after the last ")"
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[3]) == session and fields[0] != "Z":
-                alive.append((stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-        except (OSError, IndexError):
-            continue  # it ended while we looked
-    return alive
+def signal_session(session: int, signum: int) -> None:
+    """Signal every process of `session`, as a service manager stops a unit (systemd's
+    KillMode=control-group)."""
+    for pid in pids_of_session(session):
+        with suppress(ProcessLookupError):
+            os.kill(pid, signum)
+
+
+def pids_of_session(session: int) -> list[int]:
+    return [int(stat.parent.name) for stat in Path("/proc").glob("[0-9]*/stat")
+            if _session_of(stat) == session]
+
+
+def _session_of(stat: Path) -> int | None:
+    try:
+        # the command's name is in parentheses and may hold spaces: fields after the last ")"
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None  # it ended while we looked
+    return int(fields[3]) if fields[0] != "Z" else None
 
 
 def stop_the_night_at(folders: Folders, shown_line: str) -> tuple[subprocess.Popen, str]:
-    """`hygiene run` for D, sent SIGTERM once it has shown a line holding `shown_line`; returns
-    the ended process and all it showed."""
+    """`hygiene run` for D, every process of it sent SIGTERM once it has shown a line holding
+    `shown_line`; returns the ended process and all it showed. A night that never shows the
+    line is killed after 3 minutes, and the test fails on what it shows."""
     ensure_metadata_db()
     night = subprocess.Popen(
         [sys.executable, "-m", "hygiene", "run", "--date", D], cwd=PROJECT_ROOT,
         env=airflow_env(folders), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,  # its session holds every process of the night
     )
+    deadline = threading.Timer(180, signal_session, (night.pid, signal.SIGKILL))
+    deadline.start()
     shown = []
-    for line in night.stdout:
-        shown.append(line)
-        if shown_line in line:
-            night.send_signal(signal.SIGTERM)
-            break
     try:
+        for line in night.stdout:
+            shown.append(line)
+            if shown_line in line:
+                signal_session(night.pid, signal.SIGTERM)
+                break
         rest, _ = night.communicate(timeout=120)
     finally:
-        night.kill()
+        deadline.cancel()
+        signal_session(night.pid, signal.SIGKILL)
     return night, "".join(shown) + rest
 
 
 def test_a_stopped_make_run_stops_its_whole_night(tmp_path):
-    """SIGTERM to `hygiene run` while dbt builds: Airflow and dbt end too (`airflow dags test`
-    alone would go on with the next task), it exits 143, and no half night is published."""
+    """SIGTERM to every process of `make run` while dbt builds, as a service manager stops it:
+    the night ends (`airflow dags test` alone would go on with its next task), `make run` exits
+    143, and no half night is published."""
     folders = Folders(tmp_path / "landing", tmp_path / "output", tmp_path / "warehouse")
     generate_landing(folders.landing_root / D, date.fromisoformat(D), contacts=400)
     night, output = stop_the_night_at(folders, "▸ rules: dbt build")
@@ -65,7 +81,7 @@ def test_a_stopped_make_run_stops_its_whole_night(tmp_path):
     assert "■ SIGTERM: stopping the night" in output
     assert f"STOPPED {D} by SIGTERM in rules.dbt_producer_watcher (" in output
     assert f"Run it again with `make run DATE={D}`." in output
-    assert processes_of_session(night.pid) == []
+    assert pids_of_session(night.pid) == []
     # a stop is a failed night: at most G5's degraded update is published, never a half night
     published = folders.output_root / D
     if published.exists():
@@ -80,6 +96,6 @@ def test_a_night_without_its_extracts_says_what_it_waits_for(tmp_path):
     night, output = stop_the_night_at(folders, "! wait_for_extracts")
     assert (f"  ! wait_for_extracts: no _READY in {folders.landing_root / D} yet (the source "
             "systems write it last, once every extract is there); looking again every 5 "
-            "minutes, for at most 4 hours\n") in output
+            "minutes, for at most 4 hours in all\n") in output
     assert night.returncode == 128 + signal.SIGTERM, output
-    assert processes_of_session(night.pid) == []
+    assert pids_of_session(night.pid) == []

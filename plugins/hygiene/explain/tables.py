@@ -71,8 +71,7 @@ class ExplainTables:
             full = run.last_full_run()
             raise ExplainTablesMissing(voice.say(
                 "error.degraded_night" if full else "error.degraded_first_night",
-                run_date=voice.date(run.run_date), failed_task=(
-                    run.manifest.get("degraded") or {}).get("failed_task") or "?",
+                run_date=voice.date(run.run_date), failed_task=run.failed_task,
                 full_date=voice.date(full) if full else "", full_date_iso=full or "",
                 run_date_iso=run.run_date,
             ))

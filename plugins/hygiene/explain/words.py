@@ -423,7 +423,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "error.no_latest": {
         "nl": "In {output_root} ($HYGIENE_OUTPUT_DIR) is nog geen nacht gepubliceerd. Draai "
-              "`make run DATE=JJJJ-MM-DD`, of geef --date.",
+              "`make run DATE=JJJJ-MM-DD`, of kies een datum (`--date`).",
         "en": "{output_root} ($HYGIENE_OUTPUT_DIR) has no published run yet. Run `make run "
               "DATE=YYYY-MM-DD`, or give --date.",
     },
@@ -436,26 +436,27 @@ MESSAGES: dict[str, dict[str, str]] = {
     "run.none_published": {"nl": "geen", "en": "none"},
     "error.degraded_night": {
         "nl": "De nacht van {run_date} is een noodversie (G5): taak {failed_task} faalde, dus "
-              "er is die nacht niets opnieuw besloten. Zijn lijsten zijn die van de nacht "
-              "ervoor, plus de bezwaren en afmeldingen die hij nog kon lezen. De besluiten staan "
-              "uitgelegd bij de laatste volledige nacht, {full_date}: voeg `--date "
-              "{full_date_iso}` toe. Een goede nieuwe run (`make run DATE={run_date_iso}`) maakt "
-              "ook {run_date} uitlegbaar.",
+              "er is die nacht niets opnieuw besloten. De lijsten van die nacht zijn die van de "
+              "vorige run, aangevuld met de bezwaren en afmeldingen die nog te lezen waren. De "
+              "besluiten zelf zijn uitgelegd bij de laatste volledige nacht, {full_date}: vraag "
+              "de uitleg van die nacht op (`--date {full_date_iso}`). Na een goede nieuwe run "
+              "van {run_date} (`make run DATE={run_date_iso}`) is ook die nacht uit te leggen.",
         "en": "The night of {run_date} is degraded (G5): task {failed_task} failed, so nothing "
-              "was decided anew that night. Its lists are the night before's, plus the "
-              "objections and unsubscribes it could still read. The decisions are explained by "
-              "the last full night, {full_date}: add `--date {full_date_iso}`. A good rerun "
-              "(`make run DATE={run_date_iso}`) makes {run_date} explainable too.",
+              "was decided anew that night. Its lists are the previous run's, with the "
+              "objections and unsubscribes that could still be read added. The decisions "
+              "themselves are explained by the last full night, {full_date}: ask for that "
+              "night's explanation (`--date {full_date_iso}`). After a good rerun of {run_date} "
+              "(`make run DATE={run_date_iso}`) that night can be explained too.",
     },
     "error.degraded_first_night": {
         "nl": "De nacht van {run_date} is een noodversie (G5): taak {failed_task} faalde, en er "
-              "is geen eerdere volledige nacht om uit te leggen. Zijn lijsten bevatten alleen de "
-              "bezwaren en afmeldingen van die dag. Een goede nieuwe run (`make run "
-              "DATE={run_date_iso}`) maakt de uitleg compleet.",
+              "is geen eerdere volledige nacht om hem uit te leggen. De lijsten van die nacht "
+              "bevatten alleen de bezwaren en afmeldingen van die dag. Na een goede nieuwe run "
+              "(`make run DATE={run_date_iso}`) is de nacht uit te leggen.",
         "en": "The night of {run_date} is degraded (G5): task {failed_task} failed, and no full "
-              "night before it can explain. Its lists hold only the day's objections and "
-              "unsubscribes. A good rerun (`make run DATE={run_date_iso}`) completes the "
-              "explanation.",
+              "night before it can explain it. Its lists hold only the day's objections and "
+              "unsubscribes. After a good rerun (`make run DATE={run_date_iso}`) the night can "
+              "be explained.",
     },
     "error.tables_missing": {
         "nl": "De nacht van {run_date} in {folder} heeft geen uitlegtabellen ({missing} ontbreken "
