@@ -82,7 +82,8 @@ def test_g5_where_says_a_night_is_degraded_and_which_night_was_the_last_full_one
     (folder / "run_manifest.json").write_text(json.dumps(manifest))
     assert main(["where"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1].startswith("  DEGRADED (G5): task load_raw failed, so this is the previous lists")
+    assert lines[1].startswith("  DEGRADED (G5): task load_raw failed, so its lists are the "
+                               "previous run's with the day's objections and unsubscribes added")
     assert lines[2] == "  The last full night is 2026-11-27."
 
 

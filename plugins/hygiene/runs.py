@@ -142,9 +142,9 @@ def where_lines(run: PublishedRun) -> list[str]:
         full = run.last_full_run()
         lines += [
             (
-                f"  DEGRADED (G5): task {run.failed_task} failed, so this is "
-                "the previous lists with the day's objections and unsubscribes, and no deletion "
-                "row. Fix the cause (the report and the manifest say it) and run the night again."
+                f"  DEGRADED (G5): task {run.failed_task} failed, so its lists are the previous "
+                "run's with the day's objections and unsubscribes added, and it deletes nothing. "
+                "Fix the cause (the report and the manifest say it) and run the night again."
             ),
             (
                 f"  The last full night is {full}." if full
