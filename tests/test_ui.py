@@ -93,6 +93,25 @@ def test_waarom_says_so_for_an_unknown_subject(client):
     assert page.status_code == 200 and 'id="error"' in page.text
 
 
+@pytest.mark.parametrize("typed", ["28-11-2026", "28/11/2026", " 2026-11-28 "])
+def test_waarom_takes_the_night_as_the_dutch_write_it(client, typed):
+    page = client.get("/hygiene/explain", params={"kind": "contact", "subject": "C1",
+                                                  "run_date": typed},
+                      headers=login(client, "officer"))
+    assert page.status_code == 200 and 'id="error"' not in page.text
+    assert "Deze uitleg komt uit de nacht van 28 november 2026" in html.unescape(page.text)
+
+
+@pytest.mark.parametrize("typed", ["2026-13-45", "gisteren"])
+def test_waarom_says_in_dutch_what_is_no_date(client, typed):
+    page = client.get("/hygiene/explain", params={"kind": "contact", "subject": "C1",
+                                                  "run_date": typed},
+                      headers=login(client, "officer"))
+    assert page.status_code == 200
+    assert (f"'{typed}' is geen datum: geef de nacht als 28-11-2026 of 2026-11-28"
+            in html.unescape(page.text))
+
+
 def test_the_held_list_is_for_who_may_approve_it(client):
     assert client.get(f"/hygiene/held/{D}", headers=login(client, "officer")).status_code == 403
     held = client.get(f"/hygiene/held/{D}", headers=login(client, "approver"))

@@ -15,7 +15,14 @@ macros `normalize_email` and `normalize_phone` through DuckDB, so `explain` and 
 never disagree about what one address is.
 """
 
-from hygiene.explain.letters import Explanation, UnknownSubject, explain, published_run
+from hygiene.explain.letters import (
+    Explanation,
+    UnknownDate,
+    UnknownSubject,
+    explain,
+    night_typed,
+    published_run,
+)
 from hygiene.explain.tables import EXPLAIN_FOLDER, TABLE_FILES, ExplainTablesMissing
 
 __all__ = [
@@ -23,7 +30,9 @@ __all__ = [
     "TABLE_FILES",
     "ExplainTablesMissing",
     "Explanation",
+    "UnknownDate",
     "UnknownSubject",
     "explain",
+    "night_typed",
     "published_run",
 ]

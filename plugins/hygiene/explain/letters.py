@@ -12,7 +12,9 @@ person who asked without passing on more personal data than they gave.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from hygiene.errors import HygieneError
@@ -80,6 +82,30 @@ def letter(run: PublishedRun, voice: Voice, intro: list[str],
             lead = said(section.lead)
             shortened.append(Section(section.title, [said(b) for b in section.bullets], lead))
     return Explanation(opening, shortened)
+
+
+# How a Dutch reader types a date: 28-11-2026, 28/11/2026, 28.11.2026.
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+
+
+class UnknownDate(HygieneError):
+    """What was typed as the night is no date."""
+
+
+def night_typed(typed: str) -> str | None:
+    """The D a person typed (YYYY-MM-DD, or day-month-year as the Dutch write it), or None when
+    nothing was typed (the latest night); refused in the reader's language when it is no date."""
+    text = typed.strip()
+    if not text:
+        return None
+    if day_month_year := _DAY_MONTH_YEAR.fullmatch(text):
+        day, month, year = day_month_year.groups()
+        text = f"{year}-{int(month):02d}-{int(day):02d}"
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        voice = Voice.of(current_language(), "")
+        raise UnknownDate(voice.say("error.not_a_date", typed=typed.strip())) from None
 
 
 def published_run(output_root: Path, run_date: str | None = None) -> PublishedRun:

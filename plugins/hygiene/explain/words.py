@@ -434,6 +434,12 @@ MESSAGES: dict[str, dict[str, str]] = {
               "($HYGIENE_OUTPUT_DIR). Published nights: {published}.",
     },
     "run.none_published": {"nl": "geen", "en": "none"},
+    "error.not_a_date": {
+        "nl": "{typed!r} is geen datum: geef de nacht als 28-11-2026 of 2026-11-28, of laat het "
+              "vak leeg voor de laatste nacht.",
+        "en": "{typed!r} is not a date: give the night as 2026-11-28 or 28-11-2026, or leave it "
+              "empty for the latest night.",
+    },
     "error.degraded_night": {
         "nl": "De nacht van {run_date} is een noodversie (G5): taak {failed_task} faalde, dus "
               "er is die nacht niets opnieuw besloten. De lijsten van die nacht zijn die van de "

@@ -288,8 +288,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "[The held list (csv)]({held}) · [The privacy report of {day}]({report})",
     ),
     "approval.choices": (
-        ("**Goedkeuren** publiceert de lijst als de verwijderlijst van die dag; **afwijzen** "
-         "verwijdert niets. Zonder antwoord blijft de lijst vastgehouden."),
+        ("**Approve** (goedkeuren) publiceert de lijst als de verwijderlijst van die dag; "
+         "**Reject** (afwijzen) verwijdert niets. Zonder antwoord blijft de lijst vastgehouden."),
         ("**Approve** publishes the list as that day's deletion list; **reject** deletes "
          "nothing. Without an answer the list stays held."),
     ),
