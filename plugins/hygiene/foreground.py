@@ -23,7 +23,7 @@ from pathlib import Path
 
 from hygiene.attempts import latest_journal
 from hygiene.settings import FOREGROUND_VARIABLE, NIGHTLY_DAG_ID, PROJECT_ROOT, Settings
-from hygiene.stopping import NightStopper, StoppedBySignal, show
+from hygiene.stopping import NightStopper, StoppedBySignal, fail_the_run_left_running, show
 from hygiene.summary import night_summary
 
 LOCK_FILE = ".foreground.lock"
@@ -86,6 +86,8 @@ def run_night(run_date: str, settings: Settings) -> int:
             stopper.ended()
         task_logs.write(Path(os.environ.get("AIRFLOW_HOME", Path.home() / "airflow")) / "logs")
         stopped = stopper.stopped
+        if stopped is not None and task_logs.run_id is not None:
+            fail_the_run_left_running(NIGHTLY_DAG_ID, task_logs.run_id)
     minutes = (time.monotonic() - started) / 60
     if stopped is not None:
         show(stopped_line(settings, run_date, stopped, log, minutes))

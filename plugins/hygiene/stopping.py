@@ -20,6 +20,10 @@ from typing import Any, Self
 
 STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 STOP_GRACE_SECONDS = 60
+# The states of a task that has not ended (airflow.utils.state.State.unfinished, less "not
+# started"): a stopped night's, which its run must not keep.
+_UNENDED_TASK_STATES = ("scheduled", "queued", "running", "restarting", "up_for_retry",
+                        "up_for_reschedule", "deferred", "awaiting_input")
 
 
 class StoppedBySignal(Exception):
@@ -100,3 +104,30 @@ def show(text: str) -> None:
     reader has gone must not stop `make run` from seeing its night to the end."""
     with suppress(OSError):
         print(text, flush=True)
+
+
+def fail_the_run_left_running(dag_id: str, run_id: str) -> bool:
+    """A night stopped between two tasks ends `airflow dags test` at once, and its run stays
+    "running" in Airflow's database, where the DAG's `max_active_runs=1` would keep the
+    scheduler (`make ui`, same database) from starting the next night. Mark it failed, with
+    the tasks it had started; return whether there was such a run."""
+    from airflow.models.dagrun import DagRun
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+    from airflow.utils.state import DagRunState, TaskInstanceState
+    from sqlalchemy import select, update
+
+    with create_session() as session:
+        run = session.scalar(
+            select(DagRun).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)
+        )
+        if run is None or run.state not in (DagRunState.RUNNING, DagRunState.QUEUED):
+            return False
+        session.execute(
+            update(TaskInstance)
+            .where(TaskInstance.dag_id == dag_id, TaskInstance.run_id == run_id,
+                   TaskInstance.state.in_(_UNENDED_TASK_STATES))
+            .values(state=TaskInstanceState.FAILED)
+        )
+        run.set_state(DagRunState.FAILED)
+    return True

@@ -4,18 +4,22 @@ what was published stays whole (docs/decisions.md, 40 and 77)."""
 from __future__ import annotations
 
 import os
+import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
-from contextlib import suppress
+from contextlib import closing, suppress
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from airflow_runner import PROJECT_ROOT, Folders, airflow_env, ensure_metadata_db
+from hygiene.foreground import RUN_ID
 from hygiene.generate import generate_landing
+from hygiene.settings import EMBEDDED_AIRFLOW_HOME, NIGHTLY_DAG_ID
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -42,6 +46,17 @@ def _session_of(stat: Path) -> int | None:
     except (OSError, IndexError):
         return None  # it ended while we looked
     return int(fields[3]) if fields[0] != "Z" else None
+
+
+def run_state(output: str) -> str:
+    """The state in Airflow's database of the run `make run` showed (its log names the run)."""
+    log = Path(re.search(r"Airflow's output goes to (\S+)", output).group(1))
+    run_id = RUN_ID.search(log.read_text()).group(1)
+    with closing(sqlite3.connect(EMBEDDED_AIRFLOW_HOME / "airflow.db")) as database:
+        (state,) = database.execute(
+            "select state from dag_run where dag_id = ? and run_id = ?", (NIGHTLY_DAG_ID, run_id)
+        ).fetchone()
+    return state
 
 
 def stop_the_night_at(folders: Folders, shown_line: str) -> tuple[subprocess.Popen, str]:
@@ -99,3 +114,6 @@ def test_a_night_without_its_extracts_says_what_it_waits_for(tmp_path):
             "minutes, for at most 4 hours in all\n") in output
     assert night.returncode == 128 + signal.SIGTERM, output
     assert pids_of_session(night.pid) == []
+    # stopped between tasks, Airflow ended at once: its run must not stay "running", where
+    # max_active_runs=1 would keep the scheduler from the next night
+    assert run_state(output) == "failed"
