@@ -19,6 +19,8 @@ export AIRFLOW_HOME := $(CURDIR)/.airflow
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
+# The UI of `make ui` answers on this machine only: it shows the privacy officer's pages.
+export AIRFLOW__API__HOST ?= 127.0.0.1
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN := sqlite:///$(CURDIR)/.airflow/airflow.db
 export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 # D is a date in Amsterdam; two cores run two tasks at a time (the night is a chain anyway).

@@ -52,13 +52,15 @@ EMBEDDED_AIRFLOW_HOME = PROJECT_ROOT / ".airflow"
 
 def embedded_airflow_env() -> dict[str, str]:
     """The Airflow settings of the embedded default, as the Makefile exports them (a test holds
-    the two equal): its metadata database under the checkout, our DAGs and plugins only, D read
-    in Amsterdam, and no telemetry."""
+    the two equal): its metadata database under the checkout, our DAGs and plugins only, the UI
+    on this machine only, D read in Amsterdam, and no telemetry."""
     return {
         "AIRFLOW_HOME": str(EMBEDDED_AIRFLOW_HOME),
         "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        # the UI (`make ui`) answers on this machine only: it shows the privacy officer's pages
+        "AIRFLOW__API__HOST": "127.0.0.1",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{EMBEDDED_AIRFLOW_HOME / 'airflow.db'}",
         "AIRFLOW__CORE__DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
