@@ -616,7 +616,11 @@ def degrade(folder) -> None:
 
 
 def test_g5_a_degraded_night_is_explained_by_the_last_full_night(tmp_path, language):
-    write_run(tmp_path / "out", "2026-11-26")
+    """...whose explain tables are still there: not a degraded one, nor one G6 has pruned."""
+    write_run(tmp_path / "out", "2026-11-25")
+    prune = write_run(tmp_path / "out", "2026-11-26")
+    manifest = json.loads((prune / "run_manifest.json").read_text())
+    (prune / "run_manifest.json").write_text(json.dumps(manifest | {"pruned": {"rule": "G6"}}))
     degrade(write_run(tmp_path / "out", "2026-11-27", explain=False))
     degrade(write_run(tmp_path / "out", D, explain=False))
     with pytest.raises(ExplainTablesMissing) as refused:
@@ -626,8 +630,8 @@ def test_g5_a_degraded_night_is_explained_by_the_last_full_night(tmp_path, langu
         nl="De nacht van 28 november 2026 is een noodversie (G5): taak load_raw faalde",
         en="The night of 28 November 2026 is degraded (G5): task load_raw failed",
     ))
-    assert in_(language, nl="26 november 2026", en="26 November 2026") in str(refused.value)
-    assert "`--date 2026-11-26`" in str(refused.value)
+    assert in_(language, nl="25 november 2026", en="25 November 2026") in str(refused.value)
+    assert "`--date 2026-11-25`" in str(refused.value)
     assert "`make run DATE=2026-11-28`" in str(refused.value)
 
 

@@ -7,14 +7,13 @@ itself after the warehouse is gone.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from hygiene.command import hygiene_command
 from hygiene.errors import HygieneError
-from hygiene.publish import DEGRADED, HELD_DELETION_LIST, LATEST, MANIFEST_FILE
-from hygiene.publish.layout import latest_date
+from hygiene.publish import DEGRADED, HELD_DELETION_LIST, LATEST, MANIFEST_FILE, read_manifest
+from hygiene.publish.layout import latest_date, published_dates
 from hygiene.report import REPORT_FILE
 
 # CONTRACT.md "Output", in the order the contract lists them.
@@ -34,7 +33,7 @@ class RunNotFound(HygieneError):
     """No completely published run for the date asked (or none at all). `reason` and `fields`
     let a reader in another language say the same (hygiene.explain)."""
 
-    def __init__(self, message: str, reason: str, **fields: str) -> None:
+    def __init__(self, message: str, reason: str, **fields: str | tuple[str, ...]) -> None:
         super().__init__(message)
         self.reason = reason  # no_output_folder, no_latest or no_run_for_date
         self.fields = fields
@@ -79,15 +78,13 @@ class PublishedRun:
         return (self.manifest.get("degraded") or {}).get("failed_task") or "?"
 
     def last_full_run(self) -> str | None:
-        """The D of the latest run before this one that was not degraded: the last night whose
-        lists and explain tables were made whole."""
-        for manifest_path in sorted(self.folder.parent.glob(f"????-??-??/{MANIFEST_FILE}"),
-                                    reverse=True):
-            run_date = manifest_path.parent.name
-            if run_date < self.run_date and json.loads(
-                manifest_path.read_text()
-            ).get("status") != DEGRADED:
-                return run_date
+        """The D of the latest run before this one whose decisions can still be explained: not
+        degraded (G5 decides nothing), not pruned (G6 removed its explain tables)."""
+        earlier = [day for day in published_dates(self.folder.parent) if day < self.run_date]
+        for day in reversed(earlier):
+            manifest = read_manifest(self.folder.parent / day)
+            if manifest.get("status") != DEGRADED and not manifest.get("pruned"):
+                return day
         return None
 
 
@@ -116,21 +113,18 @@ def find_run(output_root: Path, run_date: str | None = None) -> PublishedRun:
     folder = output_root.resolve() / run_date
     manifest_path = folder / MANIFEST_FILE
     if not manifest_path.is_file():
-        published = sorted(
-            path.parent.name for path in output_root.glob(f"????-??-??/{MANIFEST_FILE}")
-        )
-        listing = ", ".join(published[-10:]) if published else "none"
+        published = tuple(published_dates(output_root)[-10:])
         raise RunNotFound(
             f"No published run for {run_date} in {output_root} ($HYGIENE_OUTPUT_DIR). "
-            f"Published runs: {listing}.",
+            f"Published runs: {', '.join(published) or 'none'}.",
             "no_run_for_date", output_root=str(output_root), run_date=run_date,
-            published=listing,
+            published=published,
         )
     return PublishedRun(
         folder=folder,
         run_date=run_date,
         is_latest=run_date == latest,
-        manifest=json.loads(manifest_path.read_text()),
+        manifest=read_manifest(folder),
     )
 
 

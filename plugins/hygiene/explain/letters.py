@@ -118,9 +118,8 @@ def published_run(output_root: Path, run_date: str | None = None) -> PublishedRu
         if "run_date" in fields:
             fields["run_date"] = _date_as_read(voice, fields["run_date"])
         if "published" in fields:
-            fields["published"] = ", ".join(
-                voice.date(day) for day in fields["published"].split(", ") if day != "none"
-            ) or voice.say("run.none_published")
+            fields["published"] = (", ".join(map(voice.date, fields["published"]))
+                                   or voice.say("run.none_published"))
         raise RunNotFound(voice.say(f"error.{missing.reason}", **fields), missing.reason,
                           **missing.fields) from None
 
