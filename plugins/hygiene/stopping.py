@@ -20,10 +20,6 @@ from typing import Any, Self
 
 STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 STOP_GRACE_SECONDS = 60
-# The states of a task that has not ended (airflow.utils.state.State.unfinished, less "not
-# started"): a stopped night's, which its run must not keep.
-_UNENDED_TASK_STATES = ("scheduled", "queued", "running", "restarting", "up_for_retry",
-                        "up_for_reschedule", "deferred", "awaiting_input")
 
 
 class StoppedBySignal(Exception):
@@ -114,8 +110,10 @@ def fail_the_run_left_running(dag_id: str, run_id: str) -> bool:
     from airflow.models.dagrun import DagRun
     from airflow.models.taskinstance import TaskInstance
     from airflow.utils.session import create_session
-    from airflow.utils.state import DagRunState, TaskInstanceState
+    from airflow.utils.state import DagRunState, State, TaskInstanceState
     from sqlalchemy import select, update
+
+    started_not_ended = State.unfinished - {None}  # a task never started stays without a state
 
     with create_session() as session:
         run = session.scalar(
@@ -126,7 +124,7 @@ def fail_the_run_left_running(dag_id: str, run_id: str) -> bool:
         session.execute(
             update(TaskInstance)
             .where(TaskInstance.dag_id == dag_id, TaskInstance.run_id == run_id,
-                   TaskInstance.state.in_(_UNENDED_TASK_STATES))
+                   TaskInstance.state.in_(started_not_ended))
             .values(state=TaskInstanceState.FAILED)
         )
         run.set_state(DagRunState.FAILED)
