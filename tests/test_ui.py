@@ -74,12 +74,20 @@ def test_the_report_is_served_and_nothing_with_addresses_or_ids(client):
     assert client.get("/hygiene/runs/latest/privacy_report.html", headers=headers).status_code == 404
 
 
+def test_waarom_never_takes_what_is_asked_from_a_url(client):
+    """Airflow's access log keeps every URL with its query: an address asked about is posted."""
+    page = client.get("/hygiene/explain", params={"kind": "address", "subject": " JAN@example.nl"},
+                      headers=login(client, "officer"))
+    assert page.status_code == 200 and 'method="post"' in page.text
+    assert "jan@example.nl" not in page.text.lower() and 'id="answer"' not in page.text
+
+
 def test_waarom_answers_as_the_cli_does(client):
     from hygiene.explain import explain
     from hygiene.runs import find_run
     from hygiene.settings import Settings
 
-    page = client.get("/hygiene/explain", params={"kind": "address", "subject": " JAN@example.nl"},
+    page = client.post("/hygiene/explain", data={"kind": "address", "subject": " JAN@example.nl"},
                       headers=login(client, "officer"))
     assert page.status_code == 200
     expected = explain(find_run(Settings.from_env().output_root), address=" JAN@example.nl").lines()
@@ -88,14 +96,14 @@ def test_waarom_answers_as_the_cli_does(client):
 
 
 def test_waarom_says_so_for_an_unknown_subject(client):
-    page = client.get("/hygiene/explain", params={"kind": "booking", "subject": "B404"},
+    page = client.post("/hygiene/explain", data={"kind": "booking", "subject": "B404"},
                       headers=login(client, "officer"))
     assert page.status_code == 200 and 'id="error"' in page.text
 
 
 @pytest.mark.parametrize("typed", ["28-11-2026", "28/11/2026", " 2026-11-28 "])
 def test_waarom_takes_the_night_as_the_dutch_write_it(client, typed):
-    page = client.get("/hygiene/explain", params={"kind": "contact", "subject": "C1",
+    page = client.post("/hygiene/explain", data={"kind": "contact", "subject": "C1",
                                                   "run_date": typed},
                       headers=login(client, "officer"))
     assert page.status_code == 200 and 'id="error"' not in page.text
@@ -104,7 +112,7 @@ def test_waarom_takes_the_night_as_the_dutch_write_it(client, typed):
 
 @pytest.mark.parametrize("typed", ["2026-13-45", "gisteren"])
 def test_waarom_says_in_dutch_what_is_no_date(client, typed):
-    page = client.get("/hygiene/explain", params={"kind": "contact", "subject": "C1",
+    page = client.post("/hygiene/explain", data={"kind": "contact", "subject": "C1",
                                                   "run_date": typed},
                       headers=login(client, "officer"))
     assert page.status_code == 200

@@ -223,8 +223,10 @@ def session(tmp_path_factory) -> dict:
             address = next(csv.DictReader(
                 (standalone.folders.output_root / found["run_date"] / "suppression_list.csv").open()))["address"]
             found["address"] = address
-            officer.goto(f"{standalone.url}/hygiene/explain?kind=address&subject="
-                         f"{urllib.parse.quote(address)}")
+            officer.goto(f"{standalone.url}/hygiene/explain")
+            officer.fill("input[name=subject]", address)
+            officer.click("button[type=submit]")
+            officer.wait_for_selector("#answer")
             found["explain_page"] = officer.locator("body").inner_text()
             officer.screenshot(path=standalone.shots / "3-waarom.png", full_page=True)
             officer.goto(f"{standalone.url}/dags/{APPROVAL_DAG}/runs/"

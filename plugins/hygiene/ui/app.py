@@ -8,7 +8,7 @@ from typing import Annotated
 
 from airflow.api_fastapi.auth.managers.models.resource_details import AccessView, DagAccessEntity
 from airflow.api_fastapi.core_api.security import requires_access_dag, requires_access_view
-from fastapi import Depends, FastAPI, HTTPException, Query
+from fastapi import Depends, FastAPI, Form, HTTPException
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -50,10 +50,17 @@ def run_file(run_date: str, relative: str) -> FileResponse:
 
 
 @app.get("/explain", dependencies=viewer, response_class=HTMLResponse)
+def explain_form() -> HTMLResponse:
+    """Waarom?: the form. What is asked is posted, never put in a URL, where Airflow's access log
+    and the browser's history would keep an address (explain_page)."""
+    return _page("explain.html.j2", subject="", kind="address", run_date="", lines=[], error=None)
+
+
+@app.post("/explain", dependencies=viewer, response_class=HTMLResponse)
 def explain_page(
-    subject: Annotated[str, Query(max_length=200)] = "",
-    kind: Annotated[str, Query(pattern="^(address|contact|booking)$")] = "address",
-    run_date: Annotated[str, Query(max_length=40)] = "",  # as typed: explain.night_typed
+    subject: Annotated[str, Form(max_length=200)] = "",
+    kind: Annotated[str, Form(pattern="^(address|contact|booking)$")] = "address",
+    run_date: Annotated[str, Form(max_length=40)] = "",  # as typed: explain.night_typed
 ) -> HTMLResponse:
     """Waarom?: the `explain` answer for an address, contact id or booking id, as the CLI gives it."""
     lines: list[str] = []
