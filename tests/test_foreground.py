@@ -3,15 +3,31 @@ the closing line, and the task logs it leaves where the Airflow UI reads them.""
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+from datetime import date
+
 import pytest
 
 from hygiene import degraded
 from hygiene.attempts import Attempt
 from hygiene.errors import ExtractError, PublishError, SettingsError
-from hygiene.foreground import RepeatedWaits, TaskLogs, closing_line, shown_line
-from hygiene.nightly import NightFailed, night_result, publish_degraded, record_failure
+from hygiene.foreground import RepeatedWaits, TaskLogs, closing_line, shown_line, stopped_line
+from hygiene.generate import generate_landing
+from hygiene.nightly import (
+    NightFailed,
+    night_result,
+    publish_degraded,
+    publish_degraded_after_stop,
+    record_failure,
+    verify_landing,
+)
+from hygiene.publish import read_manifest
 from hygiene.settings import Settings
+from hygiene.stopping import NightStopper, StoppedBySignal
 from hygiene.summary import first_sentences
+from night_steps import TEST_HASH_KEY
 from published_run import D, write_run
 
 RUN_ID = "manual__2026-12-01T22:00:24.845118+00:00"
@@ -113,3 +129,49 @@ def test_a_wait_costs_the_log_one_line_and_a_count_not_a_line_a_second():
     logged = [kept for line in [*night, ""] for kept in waits.lines_to_keep(line)]
     assert logged == [OUTPUT[1], waiting.format(0),
                       "(and 4 more such lines, one a second while it waited)\n", OUTPUT[2]]
+
+
+def stopped_in(step: str) -> StoppedBySignal:
+    stopped = StoppedBySignal(signal.SIGTERM)
+    stopped.step = step
+    return stopped
+
+
+def test_g5_a_stopped_night_publishes_its_objections_as_a_failed_night_does(tmp_path, monkeypatch):
+    """A stop between two tasks ends Airflow before its publish_degraded: `make run` publishes
+    the degraded D itself (decision 77), once; its closing line says so."""
+    monkeypatch.setenv("HYGIENE_HASH_KEY", TEST_HASH_KEY)
+    settings = Settings(tmp_path / "landing", tmp_path / "out", tmp_path / "warehouse")
+    generate_landing(settings.landing(D), date.fromisoformat(D), contacts=60)
+    attempt = Attempt(settings, D, RUN_ID)
+    verify_landing(attempt)
+    assert attempt.is_unfinished
+    assert publish_degraded_after_stop(attempt, "check_raw", "SIGTERM")
+    manifest = read_manifest(settings.output_root / D)
+    assert manifest["status"] == "degraded"
+    assert (manifest["degraded"]["failed_task"], manifest["degraded"]["cause"],
+            manifest["degraded"]["reason"]) == ("check_raw", "stopped",
+                                                "make run was stopped by SIGTERM")
+    assert not attempt.is_unfinished  # ended: a second stop publishes nothing more
+    line = stopped_line(D, attempt.read_journal(), stopped_in("check_raw"), tmp_path / "run.log", 0.4)
+    assert line == (f"STOPPED {D} by SIGTERM in check_raw (0.4 min; log: {tmp_path / 'run.log'}). "
+                    f"A degraded {D} was published (G5): {settings.output_root / D}. Run it again "
+                    f"with `make run DATE={D}`.")
+
+
+def test_a_night_stopped_before_its_extracts_were_there_published_nothing(tmp_path):
+    line = stopped_line(D, {}, stopped_in("wait_for_extracts"), tmp_path / "run.log", 1.0)
+    assert "by SIGTERM in wait_for_extracts (1.0 min; " in line
+    assert "). Nothing was published: the previous lists stay. Run it again" in line
+
+
+def test_a_second_signal_stops_the_degraded_update_of_a_stopped_night():
+    """While the night runs a signal never raises (hygiene.stopping); once it has ended, `make
+    run`'s own degraded update stops at a second signal (it publishes in one step, or not)."""
+    with NightStopper(lambda: "check_raw") as stopper:
+        stopper.start([sys.executable, "-c", "pass"]).wait()
+        os.kill(os.getpid(), signal.SIGTERM)  # the first: asks the night to stop, raises nothing
+        stopper.ended()
+        assert str(stopper.stopped) == "SIGTERM" and stopper.stopped.step == "check_raw"
+        with pytest.raises(StoppedBySignal, match="SIGHUP"), stopper.interruptible():
+            os.kill(os.getpid(), signal.SIGHUP)

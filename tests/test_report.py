@@ -231,6 +231,26 @@ def test_g5_a_bad_setting_is_named_as_what_to_repair_not_the_extracts(tmp_path):
     assert "inlezen van de exports" not in text and "laat de export" not in text
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_g5_a_stopped_night_says_where_it_was_stopped_not_that_the_extracts_failed(
+        tmp_path, language):
+    """A signal stopped `make run` in dbt (hygiene.stopping): the report names the step and the
+    stop, and sends the privacy officer to the data team, not to the extracts' owners."""
+    write_report(tmp_path, degraded(language, cause="stopped", failed_task="rules.dbt_producer_watcher",
+                                    reason="make run was stopped by SIGTERM"))
+    text = " ".join(visible_text((tmp_path / REPORT_FILE).read_text()).split())
+    if language == "nl":
+        assert ("Deze nacht is mislukt bij het toepassen van de regels, omdat de nacht daar werd "
+                "gestopt.") in text
+        assert "aan de exports ligt het niet. Vraag het datateam waarom." in text
+        assert "laat de export" not in text
+    else:
+        assert ("This night failed in applying the rules, because the night was stopped "
+                "there.") in text
+        assert "the extracts are not at fault. Ask the data team why." in text
+    assert "make run was stopped by SIGTERM" in text
+
+
 def test_pdf_is_a4_with_page_numbers_and_the_same_totals_as_the_html(rendered):
     folder = rendered["night-nl"]
     reader = PdfReader(folder / PDF_FILE)

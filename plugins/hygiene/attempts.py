@@ -88,6 +88,12 @@ class Attempt:
         except (OSError, ValueError):
             return {}
 
+    @property
+    def is_unfinished(self) -> bool:
+        """Started (D's extracts were there), and not ended: neither published nor degraded,
+        nor refused."""
+        return self.read_journal().get("outcome") == "running"
+
     def finish(self) -> None:
         """After the run was released: the staging folder is gone (moved into place), the
         warehouse stays for inspection as `<D>.duckdb`."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import re
 import subprocess
@@ -21,10 +22,12 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from hygiene.attempts import latest_journal
+from hygiene.attempts import Attempt, latest_journal
+from hygiene.nightly import publish_degraded_after_stop
+from hygiene.publish import HELD, PUBLISHED
 from hygiene.settings import FOREGROUND_VARIABLE, NIGHTLY_DAG_ID, PROJECT_ROOT, Settings
 from hygiene.stopping import NightStopper, StoppedBySignal, fail_the_run_left_running, show
-from hygiene.summary import night_summary
+from hygiene.summary import night_summary, published_instead
 
 LOCK_FILE = ".foreground.lock"
 LOG_FOLDER = PROJECT_ROOT / "logs"
@@ -88,12 +91,35 @@ def run_night(run_date: str, settings: Settings) -> int:
         stopped = stopper.stopped
         if stopped is not None and task_logs.run_id is not None:
             fail_the_run_left_running(NIGHTLY_DAG_ID, task_logs.run_id)
+            try:
+                with stopper.interruptible():
+                    _honour_the_objections(settings, run_date, task_logs.run_id, stopped)
+            except StoppedBySignal as again:
+                show(f"  ■ {again} again: the degraded update (G5) was not published")
     minutes = (time.monotonic() - started) / 60
     if stopped is not None:
-        show(stopped_line(settings, run_date, stopped, log, minutes))
+        journal = Attempt(settings, run_date, task_logs.run_id).read_journal() if task_logs.run_id else {}
+        show(stopped_line(run_date, journal, stopped, log, minutes))
         return stopped.exit_code
     show(closing_line(settings, run_date, returncode, log, minutes))
     return returncode
+
+
+def _honour_the_objections(settings: Settings, run_date: str, run_id: str,
+                           stopped: StoppedBySignal) -> None:
+    """G5: the stopped night's degraded update, unless Airflow published it before it ended or
+    the night had not started (no extracts yet)."""
+    attempt = Attempt(settings, run_date, run_id)
+    if not attempt.is_unfinished:
+        return
+    show("  ▸ publish_degraded: the night's objections (G5), as a failed night does")
+    # Airflow, imported to mark the run failed, sends INFO lines (WeasyPrint's, a line per PDF
+    # step) to the terminal, which gets our lines only
+    logging.disable(logging.INFO)
+    try:
+        publish_degraded_after_stop(attempt, stopped.step or "its start", str(stopped))
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def _relay(process: subprocess.Popen, output, task_logs: TaskLogs) -> None:
@@ -193,18 +219,18 @@ def closing_line(settings: Settings, run_date: str, returncode: int, log: Path, 
     return f"FAILED {run_date} before any step of the night ran (exit {returncode}): see {log}"
 
 
-def stopped_line(
-    settings: Settings, run_date: str, stopped: StoppedBySignal, log: Path, minutes: float
-) -> str:
-    """What a signal stopped, and what the night had published by then (G5's degraded update, at
-    most: a stopped night is a failed one)."""
-    journal = latest_journal(settings, run_date) or {}
-    summary = night_summary(run_date, journal, succeeded=False)
-    published = summary or "nothing of it was published."
+def stopped_line(run_date: str, journal: dict, stopped: StoppedBySignal, log: Path,
+                 minutes: float) -> str:
+    """What a signal stopped, and what the night (its attempt's `journal`) had published by then:
+    G5's degraded update, as a failed night does, or the night itself when the stop came after
+    it was published."""
+    if journal.get("outcome") in (PUBLISHED, HELD):
+        published = f"{night_summary(run_date, journal, succeeded=True)}."
+    else:
+        published = published_instead(run_date, journal)
     return (
         f"STOPPED {run_date} by {stopped} in {stopped.step or 'its start'} ({minutes:.1f} min; "
-        f"log: {log}); "
-        f"{published} Run it again with `make run DATE={run_date}`."
+        f"log: {log}). {published} Run it again with `make run DATE={run_date}`."
     )
 
 

@@ -7,6 +7,7 @@ can be run and tested without Airflow.
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 from hygiene import guards, landing, load, publish, state
@@ -214,6 +215,10 @@ class NightFailed(HygieneError):
     """The night failed; what was published instead (a degraded D, or nothing) is said."""
 
 
+class NightStopped(HygieneError):
+    """A signal stopped `make run` during the night (hygiene.stopping)."""
+
+
 def record_failure(attempt: Attempt, task_id: str, error: BaseException | None) -> None:
     """Note in the attempt's journal which task failed first and why. Our own errors are
     sentences without personal data (HygieneError); of any other error only its kind is kept,
@@ -226,8 +231,9 @@ def record_failure(attempt: Attempt, task_id: str, error: BaseException | None) 
         kind = type(error).__name__ if error is not None else "an error"
         message = f"{kind}; the log of task {task_id} says more"
     # a bad setting fails the first task that reads it, whatever that task does: the report
-    # then names the setting, not the extracts, as what to repair
-    cause = "setting" if isinstance(error, SettingsError) else None
+    # then names the setting, not the extracts, as what to repair; a stopped night neither
+    cause = ("setting" if isinstance(error, SettingsError)
+             else "stopped" if isinstance(error, NightStopped) else None)
     attempt.record(failed_task=task_id, failure=message, failure_cause=cause)
 
 
@@ -255,6 +261,18 @@ def publish_degraded(attempt: Attempt) -> dict | None:
     attempt.record(outcome=DEGRADED, published=str(published))
     attempt.finish()
     return published_extra(publish.read_manifest(published), str(published))
+
+
+def publish_degraded_after_stop(attempt: Attempt, task_id: str, signal_name: str) -> bool:
+    """G5 for an unfinished attempt a signal stopped (docs/decisions.md, 77): a stopped night is
+    a failed one, and still publishes its objections. Airflow ends such a night before its own
+    publish_degraded runs, so `make run` calls this once Airflow has ended. Returns whether a
+    degraded D was published."""
+    # make run takes the attempt over: its process, alive, keeps other runs from removing the
+    # attempt's files as a dead one's (hygiene.attempts)
+    attempt.record(pid=os.getpid())
+    record_failure(attempt, task_id, NightStopped(f"make run was stopped by {signal_name}"))
+    return publish_degraded(attempt) is not None
 
 
 def night_result(attempt: Attempt) -> str:

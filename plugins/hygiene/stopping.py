@@ -5,8 +5,10 @@ service manager's SIGTERM or SIGHUP.
 task, so the night runs in a process group of its own (Airflow and its dbt), which `make run`
 interrupts as Ctrl+C would, and kills when asked twice or when it has not ended after
 STOP_GRACE_SECONDS. Before the night starts (waiting for another `make run`), a signal raises
-StoppedBySignal instead. Once it runs, the handler never raises: no moment of `make run`, a
-print to a terminal that has gone included, can leave the night running without it.
+StoppedBySignal instead, as it does in `make run`'s own work after a stopped night
+(`NightStopper.interruptible`: G5's degraded update). While the night runs, the handler never
+raises: no moment of `make run`, a print to a terminal that has gone included, can leave the
+night running without it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import os
 import signal
 import subprocess
 import threading
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any, Self
 
 STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -45,6 +48,7 @@ class NightStopper:
         self.process: subprocess.Popen | None = None
         self.stopped: StoppedBySignal | None = None
         self._kill: threading.Timer | None = None
+        self._interruptible = False
 
     def __enter__(self) -> Self:
         self._previous = {signum: signal.signal(signum, self._on_signal)
@@ -76,8 +80,18 @@ class NightStopper:
         if self._kill is not None:
             self._kill.cancel()
 
+    @contextmanager
+    def interruptible(self) -> Iterator[None]:
+        """`make run`'s own work once the night has ended, which a signal stops at once (it
+        publishes in one step, or not at all)."""
+        self._interruptible = True
+        try:
+            yield
+        finally:
+            self._interruptible = False
+
     def _on_signal(self, signum: int, frame) -> None:
-        if self.process is None:
+        if self.process is None or self._interruptible:
             raise StoppedBySignal(signum)
         if self.stopped is not None:  # asked again: at once
             self._signal_night(signal.SIGKILL)

@@ -29,12 +29,16 @@ def night_summary(run_date: str, journal: dict, *, succeeded: bool) -> str | Non
         )
     if journal.get("failed_task"):
         why = first_sentences(journal.get("failure") or "see the log")
-        if journal.get("outcome") == "degraded":
-            after = f" A degraded {run_date} was published (G5): {journal['published']}."
-        else:
-            after = f" Nothing was published: {journal.get('degraded') or 'the previous lists stay'}."
-        return f"FAILED {run_date} in task {journal['failed_task']}: {why}{after}"
+        return (f"FAILED {run_date} in task {journal['failed_task']}: {why} "
+                f"{published_instead(run_date, journal)}")
     return None
+
+
+def published_instead(run_date: str, journal: dict) -> str:
+    """What a failed night published instead of its run: G5's degraded D, or nothing and why."""
+    if journal.get("outcome") == "degraded":
+        return f"A degraded {run_date} was published (G5): {journal['published']}."
+    return f"Nothing was published: {journal.get('degraded') or 'the previous lists stay'}."
 
 
 def first_sentences(message: str) -> str:

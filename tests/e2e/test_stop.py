@@ -19,6 +19,7 @@ import pytest
 from airflow_runner import PROJECT_ROOT, Folders, airflow_env, ensure_metadata_db
 from hygiene.foreground import RUN_ID
 from hygiene.generate import generate_landing
+from hygiene.publish import read_manifest
 from hygiene.settings import EMBEDDED_AIRFLOW_HOME, NIGHTLY_DAG_ID
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -85,22 +86,23 @@ def stop_the_night_at(folders: Folders, shown_line: str) -> tuple[subprocess.Pop
     return night, "".join(shown) + rest
 
 
-def test_a_stopped_make_run_stops_its_whole_night(tmp_path):
+def test_a_stopped_make_run_stops_its_whole_night_and_still_honours_its_objections(tmp_path):
     """SIGTERM to every process of `make run` while dbt builds, as a service manager stops it:
     the night ends (`airflow dags test` alone would go on with its next task), `make run` exits
-    143, and no half night is published."""
+    143, and, a stopped night being a failed one, G5's degraded update is published: never a
+    half night."""
     folders = Folders(tmp_path / "landing", tmp_path / "output", tmp_path / "warehouse")
     generate_landing(folders.landing_root / D, date.fromisoformat(D), contacts=400)
     night, output = stop_the_night_at(folders, "▸ rules: dbt build")
     assert night.returncode == 128 + signal.SIGTERM, output
     assert "■ SIGTERM: stopping the night" in output
-    assert f"STOPPED {D} by SIGTERM in rules.dbt_producer_watcher (" in output
-    assert f"Run it again with `make run DATE={D}`." in output
+    assert (f"STOPPED {D} by SIGTERM in rules.dbt_producer_watcher (") in output
+    assert (f"). A degraded {D} was published (G5): {folders.output_root / D}. Run it again with "
+            f"`make run DATE={D}`.") in output
     assert pids_of_session(night.pid) == []
-    # a stop is a failed night: at most G5's degraded update is published, never a half night
-    published = folders.output_root / D
-    if published.exists():
-        assert '"status": "degraded"' in (published / "run_manifest.json").read_text()
+    manifest = read_manifest(folders.output_root / D)
+    assert manifest["status"] == "degraded"
+    assert manifest["degraded"]["new_stops"] > 0
     assert not list((folders.output_root / ".staging").glob(f"{D}*/run_manifest.json"))
 
 

@@ -924,6 +924,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "task.publish": ("het publiceren", "publishing"),
     "task.other": ("een stap van de nacht", "a step of the night"),
     "task.setting": ("het lezen van de instellingen", "reading the settings"),
+    "task.stopped": ("{task}, omdat de nacht daar werd gestopt",
+                     "{task}, because the night was stopped there"),
     "task_todo.verify_landing": (
         "Vraag de beheerders van CRM en boekingssysteem om een nieuwe, volledige export.",
         "Ask the CRM and booking-system owners for a new, complete export.",
@@ -941,6 +943,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
          "datateam haar herstellen. Aan de exports ligt het niet."),
         ("The technical message names the setting and the values it may have: have the data "
          "team correct it. The extracts are not at fault."),
+    ),
+    "task_todo.stopped": (
+        ("De nacht werd gestopt, door iemand of door een tijdslimiet op de server; aan de exports "
+         "ligt het niet. Vraag het datateam waarom."),
+        ("The night was stopped, by a person or by a time limit on the server; the extracts are "
+         "not at fault. Ask the data team why."),
     ),
     "task_todo.other": (
         "Meld het aan het datateam, met de technische melding onder \u201cWat ging er mis\u201d.",
