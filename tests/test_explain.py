@@ -644,7 +644,7 @@ def test_g5_a_degraded_first_night_says_no_night_can_explain_it(tmp_path):
 def test_a_date_no_calendar_has_is_refused_as_it_was_typed(tmp_path):
     """The UI's Waarom? takes any YYYY-MM-DD; 31 November is no night, and no crash either."""
     write_run(tmp_path / "out")
-    with pytest.raises(RunNotFound, match="Er is geen gepubliceerde nacht van 2026-11-31 in"):
+    with pytest.raises(RunNotFound, match="Er is geen gepubliceerde nacht van 2026-11-31. "):
         published_run(tmp_path / "out", "2026-11-31")
 
 

@@ -427,11 +427,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{output_root} ($HYGIENE_OUTPUT_DIR) has no published run yet. Run `make run "
               "DATE=YYYY-MM-DD`, or give --date.",
     },
+    # the privacy officer's words (the UI's Waarom?): the nights there are, not the server's
+    # folder, which `hygiene where` (the data team's) names
     "error.no_run_for_date": {
-        "nl": "Er is geen gepubliceerde nacht van {run_date} in {output_root} "
-              "($HYGIENE_OUTPUT_DIR). Gepubliceerde nachten: {published}.",
-        "en": "There is no published night of {run_date} in {output_root} "
-              "($HYGIENE_OUTPUT_DIR). Published nights: {published}.",
+        "nl": "Er is geen gepubliceerde nacht van {run_date}. Gepubliceerde nachten: {published}.",
+        "en": "There is no published night of {run_date}. Published nights: {published}.",
     },
     "run.none_published": {"nl": "geen", "en": "none"},
     "error.not_a_date": {
