@@ -90,12 +90,15 @@ def run_night(run_date: str, settings: Settings) -> int:
         task_logs.write(Path(os.environ.get("AIRFLOW_HOME", Path.home() / "airflow")) / "logs")
         stopped = stopper.stopped
         if stopped is not None and task_logs.run_id is not None:
+            from hygiene.run_note import note_the_run  # imports Airflow: only when stopped
+
             fail_the_run_left_running(NIGHTLY_DAG_ID, task_logs.run_id)
             try:
                 with stopper.interruptible():
                     _honour_the_objections(settings, run_date, task_logs.run_id, stopped)
             except StoppedBySignal as again:
                 show(f"  ■ {again} again: the degraded update (G5) was not published")
+            note_the_run(task_logs.run_id, succeeded=False)  # what the UI shows of it
     minutes = (time.monotonic() - started) / 60
     if stopped is not None:
         journal = Attempt(settings, run_date, task_logs.run_id).read_journal() if task_logs.run_id else {}

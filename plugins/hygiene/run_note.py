@@ -42,21 +42,31 @@ def note_the_night(dag_run, *, succeeded: bool) -> None:
     the run (a note is a convenience, the run's state is what counts)."""
     if dag_run.dag_id != NIGHTLY_DAG_ID:
         return
+    if object_session(dag_run) is None:
+        note_the_run(dag_run.run_id, succeeded=succeeded)
+        return
     try:
-        if object_session(dag_run) is not None:
-            _write_note(dag_run, succeeded=succeeded)
-            return
-        from airflow.models.dagrun import DagRun
-        from airflow.utils.session import create_session
-        from sqlalchemy import select
-
-        with create_session() as session:
-            run = session.scalar(select(DagRun).where(
-                DagRun.dag_id == dag_run.dag_id, DagRun.run_id == dag_run.run_id))
-            if run is not None:
-                _write_note(run, succeeded=succeeded)
+        _write_note(dag_run, succeeded=succeeded)
     except Exception:  # a note must never stop the scheduler
         log.exception("No note for %s", dag_run.run_id)
+
+
+def note_the_run(run_id: str, *, succeeded: bool) -> None:
+    """The nightly run's note, written in a session of its own: for a run object that came
+    detached, and for a night `make run` stopped, after it published G5's update itself
+    (hygiene.foreground), which Airflow had ended without."""
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    try:
+        with create_session() as session:
+            run = session.scalar(select(DagRun).where(
+                DagRun.dag_id == NIGHTLY_DAG_ID, DagRun.run_id == run_id))
+            if run is not None:
+                _write_note(run, succeeded=succeeded)
+    except Exception:  # a note is a convenience, the run's state is what counts
+        log.exception("No note for %s", run_id)
 
 
 def _write_note(run, *, succeeded: bool) -> None:

@@ -49,15 +49,17 @@ def _session_of(stat: Path) -> int | None:
     return int(fields[3]) if fields[0] != "Z" else None
 
 
-def run_state(output: str) -> str:
-    """The state in Airflow's database of the run `make run` showed (its log names the run)."""
+def run_state(output: str) -> tuple[str, str | None]:
+    """The state and note in Airflow's database of the run `make run` showed (its log names the
+    run)."""
     log = Path(re.search(r"Airflow's output goes to (\S+)", output).group(1))
     run_id = RUN_ID.search(log.read_text()).group(1)
     with closing(sqlite3.connect(EMBEDDED_AIRFLOW_HOME / "airflow.db")) as database:
-        (state,) = database.execute(
-            "select state from dag_run where dag_id = ? and run_id = ?", (NIGHTLY_DAG_ID, run_id)
+        return database.execute(
+            "select state, content from dag_run left join dag_run_note "
+            "on dag_run_note.dag_run_id = dag_run.id where dag_id = ? and run_id = ?",
+            (NIGHTLY_DAG_ID, run_id),
         ).fetchone()
-    return state
 
 
 def stop_the_night_at(folders: Folders, shown_line: str) -> tuple[subprocess.Popen, str]:
@@ -100,6 +102,10 @@ def test_a_stopped_make_run_stops_its_whole_night_and_still_honours_its_objectio
     assert (f"). A degraded {D} was published (G5): {folders.output_root / D}. Run it again with "
             f"`make run DATE={D}`.") in output
     assert pids_of_session(night.pid) == []
+    state, note = run_state(output)  # the run's page in the UI says the same
+    assert state == "failed"
+    assert note.startswith(f"FAILED {D} in task rules.dbt_producer_watcher: ")
+    assert note.endswith(f"A degraded {D} was published (G5): {folders.output_root / D}.")
     manifest = read_manifest(folders.output_root / D)
     assert manifest["status"] == "degraded"
     assert manifest["degraded"]["new_stops"] > 0
@@ -118,4 +124,4 @@ def test_a_night_without_its_extracts_says_what_it_waits_for(tmp_path):
     assert pids_of_session(night.pid) == []
     # stopped between tasks, Airflow ended at once: its run must not stay "running", where
     # max_active_runs=1 would keep the scheduler from the next night
-    assert run_state(output) == "failed"
+    assert run_state(output) == ("failed", None)
