@@ -117,6 +117,17 @@ def test_a_bad_setting_is_recorded_as_the_cause_whatever_task_read_it(tmp_path):
     assert extract.read_journal()["failure_cause"] is None
 
 
+def test_a_task_interrupted_by_a_stop_is_recorded_as_stopped_not_as_an_error(tmp_path):
+    """`make run`'s stop reaches the running task as Ctrl+C would: the report then says the night
+    was stopped, not that the extracts or the rules failed."""
+    settings = Settings(tmp_path / "landing", tmp_path / "out", tmp_path / "warehouse")
+    attempt = Attempt(settings, D, RUN_ID)
+    record_failure(attempt, "rules.dbt_producer_watcher", KeyboardInterrupt())
+    journal = attempt.read_journal()
+    assert journal["failure_cause"] == "stopped"
+    assert journal["failure"] == "the night was interrupted (a stop of make run, or Ctrl+C)"
+
+
 def test_a_long_error_becomes_one_line_with_its_first_item():
     assert first_sentences("2 problems:\n- a is wrong\n- b is wrong\n") == (
         "2 problems: a is wrong (and 1 more).")

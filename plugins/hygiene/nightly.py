@@ -216,7 +216,7 @@ class NightFailed(HygieneError):
 
 
 class NightStopped(HygieneError):
-    """A signal stopped `make run` during the night (hygiene.stopping)."""
+    """The night was stopped: a signal to `make run` (hygiene.stopping), or Ctrl+C."""
 
 
 def record_failure(attempt: Attempt, task_id: str, error: BaseException | None) -> None:
@@ -225,6 +225,10 @@ def record_failure(attempt: Attempt, task_id: str, error: BaseException | None) 
     since its text may quote a value (a conversion error of dbt or DuckDB does)."""
     if attempt.read_journal().get("failed_task"):
         return  # the first failure is the cause; later ones (publish_degraded) follow from it
+    if isinstance(error, KeyboardInterrupt):
+        # the task was interrupted as Ctrl+C does: by `make run`'s stop (hygiene.stopping), or by
+        # Ctrl+C on a terminal running Airflow itself (`make ui`)
+        error = NightStopped("the night was interrupted (a stop of make run, or Ctrl+C)")
     if isinstance(error, HygieneError):
         message = str(error)
     else:

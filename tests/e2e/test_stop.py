@@ -108,6 +108,7 @@ def test_a_stopped_make_run_stops_its_whole_night_and_still_honours_its_objectio
     assert note.endswith(f"A degraded {D} was published (G5): {folders.output_root / D}.")
     manifest = read_manifest(folders.output_root / D)
     assert manifest["status"] == "degraded"
+    assert manifest["degraded"]["cause"] == "stopped"
     assert manifest["degraded"]["new_stops"] > 0
     assert not list((folders.output_root / ".staging").glob(f"{D}*/run_manifest.json"))
 
