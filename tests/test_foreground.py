@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 from datetime import date
 
 import pytest
@@ -163,26 +164,43 @@ def test_g5_a_stopped_night_publishes_its_objections_as_a_failed_night_does(tmp_
     assert (manifest["degraded"]["failed_task"], manifest["degraded"]["cause"],
             manifest["degraded"]["reason"]) == ("check_raw", "stopped",
                                                 "make run was stopped by SIGTERM")
-    assert not attempt.is_unfinished  # ended: a second stop publishes nothing more
+    assert not attempt.is_unfinished  # ended: make run, asked again, leaves it
     line = stopped_line(D, attempt.read_journal(), stopped_in("check_raw"), tmp_path / "run.log", 0.4)
     assert line == (f"STOPPED {D} by SIGTERM in check_raw (0.4 min; log: {tmp_path / 'run.log'}). "
                     f"A degraded {D} was published (G5): {settings.output_root / D}. Run it again "
                     f"with `make run DATE={D}`.")
 
 
-def test_a_night_stopped_before_its_extracts_were_there_published_nothing(tmp_path):
-    line = stopped_line(D, {}, stopped_in("wait_for_extracts"), tmp_path / "run.log", 1.0)
+def test_the_stopped_line_says_what_the_night_published_before_the_stop(tmp_path):
+    """Stopped before the extracts were there: no journal, nothing to update (make run leaves
+    it); stopped after the publish: the night itself."""
+    settings = Settings(tmp_path / "landing", tmp_path / "out", tmp_path / "warehouse")
+    attempt = Attempt(settings, D, RUN_ID)
+    assert not attempt.is_unfinished
+    line = stopped_line(D, attempt.read_journal(), stopped_in("wait_for_extracts"), tmp_path / "run.log", 1.0)
     assert "by SIGTERM in wait_for_extracts (1.0 min; " in line
     assert "). Nothing was published: the previous lists stay. Run it again" in line
+    attempt.record(outcome="published", published="/out/2026-11-28")
+    line = stopped_line(D, attempt.read_journal(), stopped_in("announce_deletion_list"),
+                        tmp_path / "run.log", 1.0)
+    assert f"). {D} itself was published before that: /out/2026-11-28. Run it again" in line
 
 
-def test_a_second_signal_stops_the_degraded_update_of_a_stopped_night():
-    """While the night runs a signal never raises (hygiene.stopping); once it has ended, `make
-    run`'s own degraded update stops at a second signal (it publishes in one step, or not)."""
+def test_a_second_signal_kills_the_degraded_update_of_a_stopped_night():
+    """The update runs as the night did (hygiene.stopped_night), and a signal after the first
+    kills it as it would kill the night; meanwhile, with nothing running, a signal neither raises
+    nor signals the night's ended group (its number may be reused)."""
+    waits = [sys.executable, "-c", ("from hygiene.stopping import release_stopping_signals; "
+                                    "release_stopping_signals(); import time; time.sleep(60)")]
     with NightStopper(lambda: "check_raw") as stopper:
-        stopper.start([sys.executable, "-c", "pass"]).wait()
-        os.kill(os.getpid(), signal.SIGTERM)  # the first: asks the night to stop, raises nothing
+        night = stopper.start(waits)
+        time.sleep(1)  # it has taken the signals back
+        os.kill(os.getpid(), signal.SIGTERM)  # the first: interrupts the night as Ctrl+C does
+        assert night.wait(timeout=20) == -signal.SIGINT
         stopper.ended()
-        assert str(stopper.stopped) == "SIGTERM" and stopper.stopped.step == "check_raw"
-        with pytest.raises(StoppedBySignal, match="SIGHUP"), stopper.interruptible():
-            os.kill(os.getpid(), signal.SIGHUP)
+        os.kill(os.getpid(), signal.SIGHUP)  # between the two: nothing happens
+        update = stopper.start(waits)
+        os.kill(os.getpid(), signal.SIGHUP)
+        assert update.wait(timeout=20) == -signal.SIGKILL
+        stopper.ended()
+    assert str(stopper.stopped) == "SIGTERM" and stopper.stopped.step == "check_raw"

@@ -240,12 +240,13 @@ def test_g5_a_stopped_night_says_where_it_was_stopped_not_that_the_extracts_fail
                                     reason="make run was stopped by SIGTERM"))
     text = " ".join(visible_text((tmp_path / REPORT_FILE).read_text()).split())
     if language == "nl":
-        assert ("Deze nacht is mislukt bij het toepassen van de regels, omdat de nacht daar werd "
-                "gestopt.") in text
-        assert "aan de exports ligt het niet. Vraag het datateam waarom." in text
+        assert ("Deze nacht is mislukt bij het toepassen van de regels, omdat de verwerking daar "
+                "is onderbroken.") in text
+        assert ("Iemand of een tijdslimiet op de server heeft de nacht onderbroken; aan de exports "
+                "ligt het niet. Vraag het datateam waarom.") in text
         assert "laat de export" not in text
     else:
-        assert ("This night failed in applying the rules, because the night was stopped "
+        assert ("This night failed in applying the rules, because processing was interrupted "
                 "there.") in text
         assert "the extracts are not at fault. Ask the data team why." in text
     assert "make run was stopped by SIGTERM" in text

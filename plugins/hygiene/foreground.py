@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import logging
 import os
 import re
 import subprocess
@@ -23,8 +22,6 @@ from datetime import datetime
 from pathlib import Path
 
 from hygiene.attempts import Attempt, latest_journal
-from hygiene.nightly import publish_degraded_after_stop
-from hygiene.publish import HELD, PUBLISHED
 from hygiene.settings import FOREGROUND_VARIABLE, NIGHTLY_DAG_ID, PROJECT_ROOT, Settings
 from hygiene.stopping import NightStopper, StoppedBySignal, fail_the_run_left_running, show
 from hygiene.summary import night_summary, published_instead
@@ -90,15 +87,7 @@ def run_night(run_date: str, settings: Settings) -> int:
         task_logs.write(Path(os.environ.get("AIRFLOW_HOME", Path.home() / "airflow")) / "logs")
         stopped = stopper.stopped
         if stopped is not None and task_logs.run_id is not None:
-            from hygiene.run_note import note_the_run  # imports Airflow: only when stopped
-
-            fail_the_run_left_running(NIGHTLY_DAG_ID, task_logs.run_id)
-            try:
-                with stopper.interruptible():
-                    _honour_the_objections(settings, run_date, task_logs.run_id, stopped)
-            except StoppedBySignal as again:
-                show(f"  ■ {again} again: the degraded update (G5) was not published")
-            note_the_run(task_logs.run_id, succeeded=False)  # what the UI shows of it
+            _after_the_stop(stopper, Attempt(settings, run_date, task_logs.run_id), stopped, log)
     minutes = (time.monotonic() - started) / 60
     if stopped is not None:
         journal = Attempt(settings, run_date, task_logs.run_id).read_journal() if task_logs.run_id else {}
@@ -108,21 +97,30 @@ def run_night(run_date: str, settings: Settings) -> int:
     return returncode
 
 
-def _honour_the_objections(settings: Settings, run_date: str, run_id: str,
-                           stopped: StoppedBySignal) -> None:
-    """G5: the stopped night's degraded update, unless Airflow published it before it ended or
-    the night had not started (no extracts yet)."""
-    attempt = Attempt(settings, run_date, run_id)
-    if not attempt.is_unfinished:
-        return
-    show("  ▸ publish_degraded: the night's objections (G5), as a failed night does")
-    # Airflow, imported to mark the run failed, sends INFO lines (WeasyPrint's, a line per PDF
-    # step) to the terminal, which gets our lines only
-    logging.disable(logging.INFO)
-    try:
-        publish_degraded_after_stop(attempt, stopped.step or "its start", str(stopped))
-    finally:
-        logging.disable(logging.NOTSET)
+def _after_the_stop(stopper: NightStopper, attempt: Attempt, stopped: StoppedBySignal,
+                    log: Path) -> None:
+    """A stopped night is a failed one: G5's degraded update, unless Airflow published it before
+    it ended or the night had not started (no extracts yet); then the run's state and note in
+    Airflow's database."""
+    if attempt.is_unfinished:
+        # make run takes the attempt over: alive, its files are no other run's to remove as a dead
+        # attempt's (hygiene.attempts), also once Airflow no longer counts the run as running
+        attempt.record(pid=os.getpid())
+        show("  ▸ publish_degraded: the night's objections (G5), as a failed night does")
+        with log.open("a") as output:
+            update = stopper.start(
+                [sys.executable, "-P", "-m", "hygiene.stopped_night", attempt.run_date,
+                 attempt.run_id, stopped.task, str(stopped)],
+                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+            )
+            update.wait()
+            stopper.ended()
+        if update.returncode < 0:
+            show("  ■ the degraded update was killed: `hygiene where` shows what is published")
+    from hygiene.run_note import note_the_run  # imports Airflow: only after a stop
+
+    fail_the_run_left_running(NIGHTLY_DAG_ID, attempt.run_id)
+    note_the_run(attempt.run_id, succeeded=False)  # what the UI shows of it
 
 
 def _relay(process: subprocess.Popen, output, task_logs: TaskLogs) -> None:
@@ -227,13 +225,9 @@ def stopped_line(run_date: str, journal: dict, stopped: StoppedBySignal, log: Pa
     """What a signal stopped, and what the night (its attempt's `journal`) had published by then:
     G5's degraded update, as a failed night does, or the night itself when the stop came after
     it was published."""
-    if journal.get("outcome") in (PUBLISHED, HELD):
-        published = f"{night_summary(run_date, journal, succeeded=True)}."
-    else:
-        published = published_instead(run_date, journal)
     return (
-        f"STOPPED {run_date} by {stopped} in {stopped.step or 'its start'} ({minutes:.1f} min; "
-        f"log: {log}). {published} Run it again with `make run DATE={run_date}`."
+        f"STOPPED {run_date} by {stopped} in {stopped.task} ({minutes:.1f} min; log: {log}). "
+        f"{published_instead(run_date, journal)} Run it again with `make run DATE={run_date}`."
     )
 
 

@@ -7,7 +7,6 @@ can be run and tested without Airflow.
 
 from __future__ import annotations
 
-import os
 import subprocess
 
 from hygiene import guards, landing, load, publish, state
@@ -268,13 +267,9 @@ def publish_degraded(attempt: Attempt) -> dict | None:
 
 
 def publish_degraded_after_stop(attempt: Attempt, task_id: str, signal_name: str) -> bool:
-    """G5 for an unfinished attempt a signal stopped (docs/decisions.md, 77): a stopped night is
-    a failed one, and still publishes its objections. Airflow ends such a night before its own
-    publish_degraded runs, so `make run` calls this once Airflow has ended. Returns whether a
-    degraded D was published."""
-    # make run takes the attempt over: its process, alive, keeps other runs from removing the
-    # attempt's files as a dead one's (hygiene.attempts)
-    attempt.record(pid=os.getpid())
+    """G5 for an unfinished attempt that a signal to `make run` stopped (hygiene.stopped_night):
+    the failure is recorded as a stop, then the degraded D is published as after any failure.
+    Returns whether it was."""
     record_failure(attempt, task_id, NightStopped(f"make run was stopped by {signal_name}"))
     return publish_degraded(attempt) is not None
 

@@ -5,10 +5,10 @@ service manager's SIGTERM or SIGHUP.
 task, so the night runs in a process group of its own (Airflow and its dbt), which `make run`
 interrupts as Ctrl+C would, and kills when asked twice or when it has not ended after
 STOP_GRACE_SECONDS. Before the night starts (waiting for another `make run`), a signal raises
-StoppedBySignal instead, as it does in `make run`'s own work after a stopped night
-(`NightStopper.interruptible`: G5's degraded update). While the night runs, the handler never
-raises: no moment of `make run`, a print to a terminal that has gone included, can leave the
-night running without it.
+StoppedBySignal instead. Once it runs, the handler never raises: no moment of `make run`, a
+print to a terminal that has gone included, can leave the night running without it. After a
+stop, G5's degraded update runs the same way (hygiene.stopped_night), and a second signal kills
+it as it would the night.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ import os
 import signal
 import subprocess
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from typing import Any, Self
 
 STOPPING_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -32,6 +31,11 @@ class StoppedBySignal(Exception):
         super().__init__(signal.Signals(signum).name)
         self.exit_code = 128 + signum  # as a shell reports a process a signal ended
         self.step: str | None = None  # the night's task running when it came
+
+    @property
+    def task(self) -> str:
+        """The night's task running when it came, in words."""
+        return self.step or "its start"
 
 
 def release_stopping_signals() -> None:
@@ -48,7 +52,7 @@ class NightStopper:
         self.process: subprocess.Popen | None = None
         self.stopped: StoppedBySignal | None = None
         self._kill: threading.Timer | None = None
-        self._interruptible = False
+        self._running = False  # a process of the night runs: its group may be signalled
 
     def __enter__(self) -> Self:
         self._previous = {signum: signal.signal(signum, self._on_signal)
@@ -67,6 +71,7 @@ class NightStopper:
         signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING_SIGNALS)
         try:
             self.process = subprocess.Popen(command, process_group=0, **popen)
+            self._running = True
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING_SIGNALS)
         return self.process
@@ -76,22 +81,14 @@ class NightStopper:
         self._signal_night(signal.SIGKILL)
 
     def ended(self) -> None:
-        """The night has ended: no kill after the grace (its group's number may be reused)."""
+        """The process has ended: its group is signalled no more, by a kill after the grace or a
+        signal (the group's number may be reused)."""
+        self._running = False
         if self._kill is not None:
             self._kill.cancel()
 
-    @contextmanager
-    def interruptible(self) -> Iterator[None]:
-        """`make run`'s own work once the night has ended, which a signal stops at once (it
-        publishes in one step, or not at all)."""
-        self._interruptible = True
-        try:
-            yield
-        finally:
-            self._interruptible = False
-
     def _on_signal(self, signum: int, frame) -> None:
-        if self.process is None or self._interruptible:
+        if self.process is None:
             raise StoppedBySignal(signum)
         if self.stopped is not None:  # asked again: at once
             self._signal_night(signal.SIGKILL)
@@ -105,6 +102,8 @@ class NightStopper:
         show(f"  ■ {self.stopped}: stopping the night (at most {STOP_GRACE_SECONDS} s)")
 
     def _signal_night(self, signum: int) -> None:
+        if not self._running:
+            return
         with suppress(ProcessLookupError):  # it ended meanwhile
             os.killpg(self.process.pid, signum)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hygiene.command import hygiene_command
-from hygiene.publish import read_manifest
+from hygiene.publish import DEGRADED, HELD, PUBLISHED, read_manifest
 
 
 def night_summary(run_date: str, journal: dict, *, succeeded: bool) -> str | None:
@@ -21,7 +21,7 @@ def night_summary(run_date: str, journal: dict, *, succeeded: bool) -> str | Non
         manifest = read_manifest(folder)
         rows = manifest.get("outputs", {}).get("rows", {})
         held = (f" (deletion list HELD for approval, G2: `{hygiene_command()} where` shows it "
-                "and how to approve it)" if manifest.get("status") == "held" else "")
+                "and how to approve it)" if manifest.get("status") == HELD else "")
         return (
             f"Published {run_date}: {folder} — {rows.get('suppression_list.csv', 0):,} "
             f"suppressed, {rows.get('marketing_eligibility.csv', 0):,} eligible, "
@@ -35,9 +35,13 @@ def night_summary(run_date: str, journal: dict, *, succeeded: bool) -> str | Non
 
 
 def published_instead(run_date: str, journal: dict) -> str:
-    """What a failed night published instead of its run: G5's degraded D, or nothing and why."""
-    if journal.get("outcome") == "degraded":
+    """What a failed night published: G5's degraded D, or nothing and why; or, when it failed
+    (a stop) after its publish, the run itself."""
+    outcome = journal.get("outcome")
+    if outcome == DEGRADED:
         return f"A degraded {run_date} was published (G5): {journal['published']}."
+    if outcome in (PUBLISHED, HELD):
+        return f"{run_date} itself was published before that: {journal['published']}."
     return f"Nothing was published: {journal.get('degraded') or 'the previous lists stay'}."
 
 

@@ -98,6 +98,8 @@ def test_a_stopped_make_run_stops_its_whole_night_and_still_honours_its_objectio
     night, output = stop_the_night_at(folders, "▸ rules: dbt build")
     assert night.returncode == 128 + signal.SIGTERM, output
     assert "■ SIGTERM: stopping the night" in output
+    # Airflow, interrupted in dbt, ends before its publish_degraded: make run publishes it
+    assert "  ▸ publish_degraded: the night's objections (G5), as a failed night does\n" in output
     assert (f"STOPPED {D} by SIGTERM in rules.dbt_producer_watcher (") in output
     assert (f"). A degraded {D} was published (G5): {folders.output_root / D}. Run it again with "
             f"`make run DATE={D}`.") in output

@@ -924,8 +924,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "task.publish": ("het publiceren", "publishing"),
     "task.other": ("een stap van de nacht", "a step of the night"),
     "task.setting": ("het lezen van de instellingen", "reading the settings"),
-    "task.stopped": ("{task}, omdat de nacht daar werd gestopt",
-                     "{task}, because the night was stopped there"),
+    "task.stopped": ("{task}, omdat de verwerking daar is onderbroken",
+                     "{task}, because processing was interrupted there"),
     "task_todo.verify_landing": (
         "Vraag de beheerders van CRM en boekingssysteem om een nieuwe, volledige export.",
         "Ask the CRM and booking-system owners for a new, complete export.",
@@ -945,10 +945,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
          "team correct it. The extracts are not at fault."),
     ),
     "task_todo.stopped": (
-        ("De nacht werd gestopt, door iemand of door een tijdslimiet op de server; aan de exports "
-         "ligt het niet. Vraag het datateam waarom."),
-        ("The night was stopped, by a person or by a time limit on the server; the extracts are "
-         "not at fault. Ask the data team why."),
+        ("Iemand of een tijdslimiet op de server heeft de nacht onderbroken; aan de exports ligt "
+         "het niet. Vraag het datateam waarom."),
+        ("A person or a time limit on the server interrupted the night; the extracts are not at "
+         "fault. Ask the data team why."),
     ),
     "task_todo.other": (
         "Meld het aan het datateam, met de technische melding onder \u201cWat ging er mis\u201d.",

@@ -1,0 +1,31 @@
+"""G5 for a night that `make run` stopped (docs/decisions.md, 77): a stopped night is a failed
+one, and still publishes its objections. Airflow ends such a night before its own
+publish_degraded runs, so `make run` (hygiene.foreground) runs this once Airflow has ended:
+
+    python -P -m hygiene.stopped_night <D> <Airflow run id> <task> <signal>
+
+in a process of its own, as it ran the night, so that a second signal kills it as it kills a
+night: a kill at any moment leaves every published run whole (docs/decisions.md, 40). Its
+output goes to the night's log.
+"""
+
+import sys
+
+from hygiene.attempts import Attempt
+from hygiene.nightly import publish_degraded_after_stop
+from hygiene.settings import Settings
+from hygiene.stopping import release_stopping_signals
+from hygiene.summary import published_instead
+
+
+def main(arguments: list[str]) -> int:
+    release_stopping_signals()  # held by `make run` while it started this process
+    run_date, run_id, task_id, signal_name = arguments
+    attempt = Attempt(Settings.from_env(), run_date, run_id)
+    published = publish_degraded_after_stop(attempt, task_id, signal_name)
+    print(f"After the stop, by make run: {published_instead(run_date, attempt.read_journal())}")
+    return 0 if published else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
