@@ -204,3 +204,23 @@ def test_a_second_signal_kills_the_degraded_update_of_a_stopped_night():
         assert update.wait(timeout=20) == -signal.SIGKILL
         stopper.ended()
     assert str(stopper.stopped) == "SIGTERM" and stopper.stopped.step == "check_raw"
+
+
+def test_a_stop_whose_run_cannot_be_marked_failed_still_says_so_and_ends(tmp_path, monkeypatch,
+                                                                        capsys):
+    """`make ui` holding the SQLite database: marking the run failed fails, and `make run` still
+    reaches its STOPPED line, saying what to do."""
+    from sqlalchemy.exc import OperationalError
+
+    from hygiene import foreground, run_note
+
+    def locked(dag_id, run_id):
+        raise OperationalError("UPDATE dag_run", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(foreground, "fail_the_run_left_running", locked)
+    monkeypatch.setattr(run_note, "note_the_run", lambda run_id, *, succeeded: None)
+    settings = Settings(tmp_path / "landing", tmp_path / "out", tmp_path / "warehouse")
+    foreground._after_the_stop(NightStopper(lambda: None), Attempt(settings, D, RUN_ID),
+                               stopped_in("check_raw"), tmp_path / "run.log")
+    assert ("  ! the run could not be marked failed in Airflow (OperationalError: "
+            in capsys.readouterr().out)

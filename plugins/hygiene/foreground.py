@@ -24,7 +24,7 @@ from pathlib import Path
 from hygiene.attempts import Attempt, latest_journal
 from hygiene.settings import FOREGROUND_VARIABLE, NIGHTLY_DAG_ID, PROJECT_ROOT, Settings
 from hygiene.stopping import NightStopper, StoppedBySignal, fail_the_run_left_running, show
-from hygiene.summary import night_summary, published_instead
+from hygiene.summary import first_sentences, night_summary, published_instead
 
 LOCK_FILE = ".foreground.lock"
 LOG_FOLDER = PROJECT_ROOT / "logs"
@@ -117,9 +117,15 @@ def _after_the_stop(stopper: NightStopper, attempt: Attempt, stopped: StoppedByS
             stopper.ended()
         if update.returncode < 0:
             show("  ■ the degraded update was killed: `hygiene where` shows what is published")
+    from sqlalchemy.exc import SQLAlchemyError
+
     from hygiene.run_note import note_the_run  # imports Airflow: only after a stop
 
-    fail_the_run_left_running(NIGHTLY_DAG_ID, attempt.run_id)
+    try:
+        fail_the_run_left_running(NIGHTLY_DAG_ID, attempt.run_id)
+    except SQLAlchemyError as error:  # "database is locked": the last line must still come
+        show(f"  ! the run could not be marked failed in Airflow ({type(error).__name__}: "
+             f"{first_sentences(str(error))}); mark it in the UI if it shows as running")
     note_the_run(attempt.run_id, succeeded=False)  # what the UI shows of it
 
 
