@@ -20,7 +20,6 @@ from hygiene.nightly import (
     NightFailed,
     night_result,
     publish_degraded,
-    publish_degraded_after_stop,
     record_failure,
     verify_landing,
 )
@@ -149,23 +148,37 @@ def stopped_in(step: str) -> StoppedBySignal:
     return stopped
 
 
-def test_g5_a_stopped_night_publishes_its_objections_as_a_failed_night_does(tmp_path, monkeypatch):
-    """A stop between two tasks ends Airflow before its publish_degraded: `make run` publishes
-    the degraded D itself (decision 77), once; its closing line says so."""
+def test_g5_a_stopped_night_publishes_its_objections_as_a_failed_night_does(
+        tmp_path, monkeypatch, capsys):
+    """Airflow, stopped, ended before its publish_degraded: `make run` takes the attempt over and
+    publishes the degraded D in a process of its own (hygiene.stopped_night, decision 77); its
+    closing line says so."""
+    from hygiene import foreground, run_note
+
+    for variable, folder in (("HYGIENE_LANDING_DIR", "landing"), ("HYGIENE_OUTPUT_DIR", "out"),
+                             ("HYGIENE_WAREHOUSE_DIR", "warehouse")):
+        monkeypatch.setenv(variable, str(tmp_path / folder))
     monkeypatch.setenv("HYGIENE_HASH_KEY", TEST_HASH_KEY)
-    settings = Settings(tmp_path / "landing", tmp_path / "out", tmp_path / "warehouse")
+    monkeypatch.setattr(foreground, "fail_the_run_left_running", lambda dag_id, run_id: True)
+    monkeypatch.setattr(run_note, "note_the_run", lambda run_id, *, succeeded: None)
+    settings = Settings.from_env()
     generate_landing(settings.landing(D), date.fromisoformat(D), contacts=60)
     attempt = Attempt(settings, D, RUN_ID)
     verify_landing(attempt)
     assert attempt.is_unfinished
-    assert publish_degraded_after_stop(attempt, "check_raw", "SIGTERM")
+    with NightStopper(lambda: None) as stopper:
+        foreground._after_the_stop(stopper, attempt, stopped_in("check_raw"), tmp_path / "run.log")
+    assert "  ▸ publish_degraded: the night's objections (G5)" in capsys.readouterr().out
     manifest = read_manifest(settings.output_root / D)
     assert manifest["status"] == "degraded"
     assert (manifest["degraded"]["failed_task"], manifest["degraded"]["cause"],
             manifest["degraded"]["reason"]) == ("check_raw", "stopped",
                                                 "make run was stopped by SIGTERM")
-    assert not attempt.is_unfinished  # ended: make run, asked again, leaves it
-    line = stopped_line(D, attempt.read_journal(), stopped_in("check_raw"), tmp_path / "run.log", 0.4)
+    journal = attempt.read_journal()
+    assert journal["pid"] == os.getpid() and not attempt.is_unfinished
+    assert f"After the stop, by make run: A degraded {D} was published" in (
+        tmp_path / "run.log").read_text()
+    line = stopped_line(D, journal, stopped_in("check_raw"), tmp_path / "run.log", 0.4)
     assert line == (f"STOPPED {D} by SIGTERM in check_raw (0.4 min; log: {tmp_path / 'run.log'}). "
                     f"A degraded {D} was published (G5): {settings.output_root / D}. Run it again "
                     f"with `make run DATE={D}`.")

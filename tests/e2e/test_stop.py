@@ -92,14 +92,13 @@ def test_a_stopped_make_run_stops_its_whole_night_and_still_honours_its_objectio
     """SIGTERM to every process of `make run` while dbt builds, as a service manager stops it:
     the night ends (`airflow dags test` alone would go on with its next task), `make run` exits
     143, and, a stopped night being a failed one, G5's degraded update is published: never a
-    half night."""
+    half night. Whether Airflow's publish_degraded or make run's (it ran when Airflow ended
+    before its own, test_foreground) publishes it depends on where the interrupt falls."""
     folders = Folders(tmp_path / "landing", tmp_path / "output", tmp_path / "warehouse")
     generate_landing(folders.landing_root / D, date.fromisoformat(D), contacts=400)
     night, output = stop_the_night_at(folders, "▸ rules: dbt build")
     assert night.returncode == 128 + signal.SIGTERM, output
     assert "■ SIGTERM: stopping the night" in output
-    # Airflow, interrupted in dbt, ends before its publish_degraded: make run publishes it
-    assert "  ▸ publish_degraded: the night's objections (G5), as a failed night does\n" in output
     assert (f"STOPPED {D} by SIGTERM in rules.dbt_producer_watcher (") in output
     assert (f"). A degraded {D} was published (G5): {folders.output_root / D}. Run it again with "
             f"`make run DATE={D}`.") in output
