@@ -168,7 +168,8 @@ def test_g5_a_stopped_night_publishes_its_objections_as_a_failed_night_does(
     assert attempt.is_unfinished
     with NightStopper(lambda: None) as stopper:
         foreground._after_the_stop(stopper, attempt, stopped_in("check_raw"), tmp_path / "run.log")
-    assert "  ▸ publish_degraded: the night's objections (G5)" in capsys.readouterr().out
+    shown = capsys.readouterr().out
+    assert "  ▸ publish_degraded: the night's objections (G5)" in shown
     manifest = read_manifest(settings.output_root / D)
     assert manifest["status"] == "degraded"
     assert (manifest["degraded"]["failed_task"], manifest["degraded"]["cause"],
@@ -176,6 +177,8 @@ def test_g5_a_stopped_night_publishes_its_objections_as_a_failed_night_does(
                                                 "make run was stopped by SIGTERM")
     journal = attempt.read_journal()
     assert journal["pid"] == os.getpid() and not attempt.is_unfinished
+    # its Assets announced as Airflow's publish_degraded does (the event itself: test_stop)
+    assert f"  ✓ publish_degraded: {journal['announced']}\n" in shown
     assert f"After the stop, by make run: A degraded {D} was published" in (
         tmp_path / "run.log").read_text()
     line = stopped_line(D, journal, stopped_in("check_raw"), tmp_path / "run.log", 0.4)

@@ -3,8 +3,10 @@
 Other DAGs depend on the published files through these Assets, never on the tables of the
 disposable warehouse: the mail-tool delivery on the suppression list, a deletion consumer on the
 deletion list. An approval (`hygiene approve-deletions`, G2) publishes a deletion list long after
-the night's tasks ended, so it announces the Asset itself, through Airflow's metadata database
-(the embedded one of `make`, or the one AIRFLOW__DATABASE__SQL_ALCHEMY_CONN names). Every event
+the night's tasks ended, and `make run` publishes a stopped night's degraded update (G5,
+hygiene.stopped_night) after Airflow has ended, so each announces its Assets itself, through
+Airflow's metadata database (the embedded one of `make`, or the one
+AIRFLOW__DATABASE__SQL_ALCHEMY_CONN names). Every event
 carries where the night is, its status and its counts (never data).
 """
 

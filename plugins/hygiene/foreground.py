@@ -99,34 +99,49 @@ def run_night(run_date: str, settings: Settings) -> int:
 
 def _after_the_stop(stopper: NightStopper, attempt: Attempt, stopped: StoppedBySignal,
                     log: Path) -> None:
-    """A stopped night is a failed one: G5's degraded update, unless Airflow published it before
-    it ended or the night had not started (no extracts yet); then the run's state and note in
-    Airflow's database."""
+    """A stopped night is a failed one: G5's degraded update and its Assets, unless Airflow
+    published it before it ended or the night had not started (no extracts yet); then the run's
+    state and note in Airflow's database."""
     if attempt.is_unfinished:
-        # make run takes the attempt over: alive, its files are no other run's to remove as a dead
-        # attempt's (hygiene.attempts), also once Airflow no longer counts the run as running
-        attempt.record(pid=os.getpid())
-        show("  ▸ publish_degraded: the night's objections (G5), as a failed night does")
-        with log.open("a") as output:
-            update = stopper.start(
-                [sys.executable, "-P", "-m", "hygiene.stopped_night", attempt.run_date,
-                 attempt.run_id, stopped.task, str(stopped)],
-                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
-            )
-            update.wait()
-            stopper.ended()
-        if update.returncode < 0:
-            show("  ■ the degraded update was killed: `hygiene where` shows what is published")
+        _publish_degraded(stopper, attempt, stopped, log)
+    _record_the_stop_in_airflow(attempt.run_id)
+
+
+def _publish_degraded(stopper: NightStopper, attempt: Attempt, stopped: StoppedBySignal,
+                      log: Path) -> None:
+    """The update and its Assets in a process of its own (hygiene.stopped_night), which a second
+    signal kills as it would the night; its output goes to the log, what it told Airflow to the
+    terminal (from the journal)."""
+    # make run takes the attempt over: alive, its files are no other run's to remove as a dead
+    # attempt's (hygiene.attempts), also once Airflow no longer counts the run as running
+    attempt.record(pid=os.getpid())
+    show("  ▸ publish_degraded: the night's objections (G5), as a failed night does")
+    with log.open("a") as output:
+        update = stopper.start(
+            [sys.executable, "-P", "-m", "hygiene.stopped_night", attempt.run_date,
+             attempt.run_id, stopped.task, str(stopped)],
+            stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+        )
+        update.wait()
+        stopper.ended()
+    if update.returncode < 0:
+        show("  ■ the degraded update was killed: `hygiene where` shows what is published")
+    if announced := attempt.read_journal().get("announced"):
+        show(f"  ✓ publish_degraded: {announced}")
+
+
+def _record_the_stop_in_airflow(run_id: str) -> None:
+    """The run marked failed where the stop left it "running", and its note."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from hygiene.run_note import note_the_run  # imports Airflow: only after a stop
 
     try:
-        fail_the_run_left_running(NIGHTLY_DAG_ID, attempt.run_id)
+        fail_the_run_left_running(NIGHTLY_DAG_ID, run_id)
     except SQLAlchemyError as error:  # "database is locked": the last line must still come
         show(f"  ! the run could not be marked failed in Airflow ({type(error).__name__}: "
              f"{first_sentences(str(error))}); mark it in the UI if it shows as running")
-    note_the_run(attempt.run_id, succeeded=False)  # what the UI shows of it
+    note_the_run(run_id, succeeded=False)  # what the UI shows of it
 
 
 def _relay(process: subprocess.Popen, output, task_logs: TaskLogs) -> None:

@@ -266,12 +266,12 @@ def publish_degraded(attempt: Attempt) -> dict | None:
     return published_extra(publish.read_manifest(published), str(published))
 
 
-def publish_degraded_after_stop(attempt: Attempt, task_id: str, signal_name: str) -> bool:
+def publish_degraded_after_stop(attempt: Attempt, task_id: str, signal_name: str) -> dict | None:
     """G5 for an unfinished attempt that a signal to `make run` stopped (hygiene.stopped_night):
     the failure is recorded as a stop, then the degraded D is published as after any failure.
-    Returns whether it was."""
+    Returns what its Assets' events carry, as publish_degraded does."""
     record_failure(attempt, task_id, NightStopped(f"make run was stopped by {signal_name}"))
-    return publish_degraded(attempt) is not None
+    return publish_degraded(attempt)
 
 
 def night_result(attempt: Attempt) -> str:

@@ -5,12 +5,15 @@ publish_degraded runs, so `make run` (hygiene.foreground) runs this once Airflow
     python -P -m hygiene.stopped_night <D> <Airflow run id> <task> <signal>
 
 in a process of its own, as it ran the night, so that a second signal kills it as it kills a
-night: a kill at any moment leaves every published run whole (docs/decisions.md, 40). Its
-output goes to the night's log.
+night: a kill at any moment leaves every published run whole (docs/decisions.md, 40). It
+announces the night's Assets as Airflow's publish_degraded does, so that deliver_exports hands
+the objections on to the mail tools, and notes in the journal what Airflow was told (`make run`
+shows it). Its output goes to the night's log.
 """
 
 import sys
 
+from hygiene.assets import PRIVACY_REPORT, SUPPRESSION_LIST, announce
 from hygiene.attempts import Attempt
 from hygiene.nightly import publish_degraded_after_stop
 from hygiene.settings import Settings
@@ -22,9 +25,13 @@ def main(arguments: list[str]) -> int:
     release_stopping_signals()  # held by `make run` while it started this process
     run_date, run_id, task_id, signal_name = arguments
     attempt = Attempt(Settings.from_env(), run_date, run_id)
-    published = publish_degraded_after_stop(attempt, task_id, signal_name)
+    extra = publish_degraded_after_stop(attempt, task_id, signal_name)
     print(f"After the stop, by make run: {published_instead(run_date, attempt.read_journal())}")
-    return 0 if published else 1
+    if extra is None:
+        return 1
+    announce(PRIVACY_REPORT, extra)
+    attempt.record(announced=announce(SUPPRESSION_LIST, extra))
+    return 0
 
 
 if __name__ == "__main__":

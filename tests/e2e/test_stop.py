@@ -3,6 +3,7 @@ what was published stays whole (docs/decisions.md, 40 and 77)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -62,6 +63,18 @@ def run_state(output: str) -> tuple[str, str | None]:
         ).fetchone()
 
 
+def degraded_announced(folder: Path) -> bool:
+    """Whether Airflow's database holds an event of the suppression list's Asset for the degraded
+    night published in `folder` (by Airflow's publish_degraded, or by make run after a stop)."""
+    with closing(sqlite3.connect(EMBEDDED_AIRFLOW_HOME / "airflow.db")) as database:
+        extras = database.execute(
+            "select asset_event.extra from asset_event join asset on asset.id = asset_event.asset_id "
+            "where asset.name = 'hygiene_suppression_list'"
+        ).fetchall()
+    return any(json.loads(extra)["path"] == str(folder)
+               and json.loads(extra)["status"] == "degraded" for (extra,) in extras)
+
+
 def stop_the_night_at(folders: Folders, shown_line: str) -> tuple[subprocess.Popen, str]:
     """`hygiene run` for D, every process of it sent SIGTERM once it has shown a line holding
     `shown_line`; returns the ended process and all it showed. A night that never shows the
@@ -107,6 +120,7 @@ def test_a_stopped_make_run_stops_its_whole_night_and_still_honours_its_objectio
     assert state == "failed"
     assert note.startswith(f"FAILED {D} in task rules.dbt_producer_watcher: ")
     assert note.endswith(f"A degraded {D} was published (G5): {folders.output_root / D}.")
+    assert degraded_announced(folders.output_root / D)  # deliver_exports starts for it
     manifest = read_manifest(folders.output_root / D)
     assert manifest["status"] == "degraded"
     assert manifest["degraded"]["cause"] == "stopped"
