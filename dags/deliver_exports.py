@@ -28,7 +28,8 @@ from hygiene import assets
 from hygiene.settings import Settings
 
 DAG_ID = "deliver_exports"
-# Declared as an outlet of retention_nightly's `publish` task.
+# An outlet of retention_nightly's `publish` and `publish_degraded`, and announced by `make run`'s
+# update after a stop (hygiene.stopped_night).
 SUPPRESSION_LIST = Asset(name=assets.SUPPRESSION_LIST)
 
 

@@ -48,10 +48,9 @@ RUN_DATE = "{{ ti.xcom_pull(task_ids='resolve_run_date') }}"
 # Each attempt has a warehouse file of its own (hygiene.attempts): load_raw names it.
 WAREHOUSE = "{{ ti.xcom_pull(task_ids='load_raw')['warehouse'] }}"
 
-SUPPRESSION_LIST = Asset(name=assets.SUPPRESSION_LIST)
 DELETION_LIST = Asset(name=assets.DELETION_LIST)
-PRIVACY_REPORT = Asset(name=assets.PRIVACY_REPORT)
 HELD_DELETION_LIST = Asset(name=assets.HELD_DELETION_LIST)
+PUBLISHED_NIGHT = [Asset(name=name) for name in assets.PUBLISHED_NIGHT]
 # The night starts at 03:00 in Amsterdam; extracts not there by 07:00 are late (an alert).
 EXTRACTS_WAIT = timedelta(hours=4)
 EXTRACTS_LOOK_EVERY = timedelta(minutes=5)
@@ -295,7 +294,7 @@ def retention_nightly():
         )
         return said("write_report", report)
 
-    @task(outlets=[SUPPRESSION_LIST, PRIVACY_REPORT])
+    @task(outlets=PUBLISHED_NIGHT)
     def publish(
         run_date: str, landed: dict, loaded: dict, checks_raw: dict, checks_marts: dict,
         hold: dict, outputs: dict, report: str, *, outlet_events,
@@ -309,7 +308,7 @@ def retention_nightly():
 
         manifest = run_manifest(landed, loaded, {**checks_raw, **checks_marts}, hold, outputs)
         published = said("publish", publish_run(attempt_of(run_date), manifest))
-        for asset in (SUPPRESSION_LIST, PRIVACY_REPORT):
+        for asset in PUBLISHED_NIGHT:
             outlet_events[asset].extra = published
         return published
 
@@ -334,7 +333,7 @@ def retention_nightly():
             raise AirflowSkipException("The deletion list was not held.")
         outlet_events[HELD_DELETION_LIST].extra = published
 
-    @task(trigger_rule=TriggerRule.ONE_FAILED, outlets=[SUPPRESSION_LIST, PRIVACY_REPORT])
+    @task(trigger_rule=TriggerRule.ONE_FAILED, outlets=PUBLISHED_NIGHT)
     def publish_degraded(run_date: str, *, outlet_events) -> dict:
         """G5: when any task failed once the extracts are there, publishes a degraded D: the
         previous suppression list plus every objection still readable from D's extracts, the
@@ -350,7 +349,7 @@ def retention_nightly():
         published = degrade(attempt_of(run_date))
         if published is None:
             raise AirflowSkipException("Nothing of the night could be published (see night_result).")
-        for asset in (SUPPRESSION_LIST, PRIVACY_REPORT):
+        for asset in PUBLISHED_NIGHT:
             outlet_events[asset].extra = published
         return published
 

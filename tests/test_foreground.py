@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 
 from hygiene import degraded
+from hygiene.assets import Announced
 from hygiene.attempts import Attempt
 from hygiene.errors import ExtractError, PublishError, SettingsError
 from hygiene.foreground import RepeatedWaits, TaskLogs, closing_line, shown_line, stopped_line
@@ -159,6 +160,9 @@ def test_g5_a_stopped_night_publishes_its_objections_as_a_failed_night_does(
                              ("HYGIENE_WAREHOUSE_DIR", "warehouse")):
         monkeypatch.setenv(variable, str(tmp_path / folder))
     monkeypatch.setenv("HYGIENE_HASH_KEY", TEST_HASH_KEY)
+    # a metadata database without tables: Airflow cannot be told, and no event of this test
+    # lands in the checkout's database (the announcement itself: the next test, test_stop)
+    monkeypatch.setenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{tmp_path / 'empty.db'}")
     monkeypatch.setattr(foreground, "fail_the_run_left_running", lambda dag_id, run_id: True)
     monkeypatch.setattr(run_note, "note_the_run", lambda run_id, *, succeeded: None)
     settings = Settings.from_env()
@@ -177,14 +181,44 @@ def test_g5_a_stopped_night_publishes_its_objections_as_a_failed_night_does(
                                                 "make run was stopped by SIGTERM")
     journal = attempt.read_journal()
     assert journal["pid"] == os.getpid() and not attempt.is_unfinished
-    # its Assets announced as Airflow's publish_degraded does (the event itself: test_stop)
-    assert f"  ✓ publish_degraded: {journal['announced']}\n" in shown
+    assert "  ! publish_degraded: published, but Airflow was not told: trigger deliver_exports" in shown
+    assert "could not be announced to Airflow (OperationalError)" in (tmp_path / "run.log").read_text()
     assert f"After the stop, by make run: A degraded {D} was published" in (
         tmp_path / "run.log").read_text()
     line = stopped_line(D, journal, stopped_in("check_raw"), tmp_path / "run.log", 0.4)
     assert line == (f"STOPPED {D} by SIGTERM in check_raw (0.4 min; log: {tmp_path / 'run.log'}). "
                     f"A degraded {D} was published (G5): {settings.output_root / D}. Run it again "
                     f"with `make run DATE={D}`.")
+
+
+@pytest.mark.parametrize("told", [True, False])
+def test_g5_the_update_after_a_stop_announces_the_nights_assets_as_airflow_does(
+        tmp_path, monkeypatch, told):
+    """So that deliver_exports hands the stopped night's objections on to the mail tools: the
+    suppression list first (its delivery follows it), then the report; an Asset Airflow was not
+    told of is an exit of its own, for `make run` to say."""
+    from hygiene import stopped_night
+
+    monkeypatch.setenv("HYGIENE_LANDING_DIR", str(tmp_path / "landing"))
+    monkeypatch.setenv("HYGIENE_OUTPUT_DIR", str(tmp_path / "out"))
+    monkeypatch.setenv("HYGIENE_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    monkeypatch.setenv("HYGIENE_HASH_KEY", TEST_HASH_KEY)
+    announced = []
+
+    def announce(asset, extra):
+        announced.append((asset, extra))
+        return Announced(told, "said")
+
+    monkeypatch.setattr(stopped_night, "announce", announce)
+    settings = Settings.from_env()
+    generate_landing(settings.landing(D), date.fromisoformat(D), contacts=60)
+    verify_landing(Attempt(settings, D, RUN_ID))
+    assert stopped_night.main([D, RUN_ID, "check_raw", "SIGTERM"]) == (
+        stopped_night.PUBLISHED if told else stopped_night.PUBLISHED_NOT_ANNOUNCED)
+    assert [asset for asset, _ in announced] == ["hygiene_suppression_list",
+                                                 "hygiene_privacy_report"]
+    assert {(extra["status"], extra["path"]) for _, extra in announced} == {
+        ("degraded", str(settings.output_root / D))}
 
 
 def test_the_stopped_line_says_what_the_night_published_before_the_stop(tmp_path):
@@ -224,8 +258,8 @@ def test_a_second_signal_kills_the_degraded_update_of_a_stopped_night():
 
 def test_a_stop_whose_run_cannot_be_marked_failed_still_says_so_and_ends(tmp_path, monkeypatch,
                                                                         capsys):
-    """`make ui` holding the SQLite database: marking the run failed fails, and `make run` still
-    reaches its STOPPED line, saying what to do."""
+    """`make ui` holding the SQLite database: marking the run failed fails, and `make run` says
+    what to do instead of ending in a traceback (its STOPPED line follows)."""
     from sqlalchemy.exc import OperationalError
 
     from hygiene import foreground, run_note

@@ -12,11 +12,24 @@ carries where the night is, its status and its counts (never data).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 SUPPRESSION_LIST = "hygiene_suppression_list"
 DELETION_LIST = "hygiene_deletion_list"
 PRIVACY_REPORT = "hygiene_privacy_report"
 # A deletion list G2 held for a person's decision: starts the approval DAG (dags/approve_deletions.py).
 HELD_DELETION_LIST = "hygiene_held_deletion_list"
+# What every published night announces, a full one or a degraded one (G5); the suppression list
+# first: the mail tools' delivery (dags/deliver_exports.py) follows it.
+PUBLISHED_NIGHT = (SUPPRESSION_LIST, PRIVACY_REPORT)
+
+
+class Announced(NamedTuple):
+    """Whether Airflow recorded the event (its consumer DAGs are then queued), and a sentence
+    saying so, or what is missing, for a person."""
+
+    told: bool
+    sentence: str
 
 
 def published_extra(manifest: dict, folder: str) -> dict:
@@ -32,9 +45,9 @@ def published_extra(manifest: dict, folder: str) -> dict:
     }
 
 
-def announce(asset_name: str, extra: dict) -> str:
+def announce(asset_name: str, extra: dict) -> Announced:
     """Record an event of the Asset `asset_name` with `extra` (paths, counts, status; never
-    data); returns a sentence saying what happened, so that the caller can tell a person."""
+    data); say whether Airflow was told, so that the caller can tell a person."""
     try:
         from airflow.assets.manager import asset_manager
         from airflow.models.asset import AssetModel
@@ -44,14 +57,17 @@ def announce(asset_name: str, extra: dict) -> str:
         with create_session() as session:
             asset = session.scalar(select(AssetModel).where(AssetModel.name == asset_name))
             if asset is None:
-                return (
+                return Announced(False, (
                     f"Airflow does not know the Asset {asset_name} yet (the nightly DAG has not "
                     "been parsed into its database): no consumer DAG was started."
-                )
+                ))
             asset_manager.register_asset_change(asset=asset, extra=extra, session=session)
-    except Exception as error:  # noqa: BLE001 - the approval itself stands; say what is missing
-        return (
+    except Exception as error:  # noqa: BLE001 - what was published stands; say what is missing
+        return Announced(False, (
             f"The Asset {asset_name} could not be announced to Airflow ({type(error).__name__}): "
             "start its consumers by hand."
-        )
-    return f"Airflow was told that {asset_name} changed: its consumer DAGs start."
+        ))
+    return Announced(True, (
+        f"Airflow was told that {asset_name} changed: its consumer DAGs are queued (a scheduler "
+        "runs them: `make ui`, or production)."
+    ))

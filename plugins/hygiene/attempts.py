@@ -8,9 +8,10 @@ share a file: an attempt, named after D and its Airflow run id, writes only
 The journal `.staging/<D>~<id>.json` says who runs the attempt and how it ended (published,
 degraded, or which task failed and why: counts and names only, never data). It also tells a
 later run whether the attempt is still alive: one run by `make run` lives in one process (the
-`airflow dags test` process, marked by HYGIENE_FOREGROUND; after a stop, `make run` itself, which
-takes the attempt over for G5's update), so a dead process means the attempt was killed; an attempt run by the scheduler (a process per task) is taken as dead once its
-journal is a day old, longer than any night runs. A dead attempt's files are removed.
+`airflow dags test` process, marked by HYGIENE_FOREGROUND; after a stop, `make run` itself,
+which takes the attempt over for G5's update), so a dead process means the attempt was killed;
+an attempt run by the scheduler (a process per task) is taken as dead once its journal is a day
+old, longer than any night runs. A dead attempt's files are removed.
 """
 
 from __future__ import annotations

@@ -187,7 +187,7 @@ def _approve(args: argparse.Namespace) -> int:
             ),
             f"run_manifest.json records the approval and the list's sha256 {approval.sha256};",
             "the report no longer says the list is held.",
-            announced,
+            announced.sentence,
         ]
 
     return _report_errors(approve)

@@ -100,18 +100,20 @@ def run_night(run_date: str, settings: Settings) -> int:
 def _after_the_stop(stopper: NightStopper, attempt: Attempt, stopped: StoppedBySignal,
                     log: Path) -> None:
     """A stopped night is a failed one: G5's degraded update and its Assets, unless Airflow
-    published it before it ended or the night had not started (no extracts yet); then the run's
-    state and note in Airflow's database."""
+    published it before it ended, the night itself was published before the stop, or the night
+    had not started (no extracts yet); then the run's state and note in Airflow's database."""
     if attempt.is_unfinished:
-        _publish_degraded(stopper, attempt, stopped, log)
+        _update_after_the_stop(stopper, attempt, stopped, log)
     _record_the_stop_in_airflow(attempt.run_id)
 
 
-def _publish_degraded(stopper: NightStopper, attempt: Attempt, stopped: StoppedBySignal,
-                      log: Path) -> None:
+def _update_after_the_stop(stopper: NightStopper, attempt: Attempt, stopped: StoppedBySignal,
+                           log: Path) -> None:
     """The update and its Assets in a process of its own (hygiene.stopped_night), which a second
-    signal kills as it would the night; its output goes to the log, what it told Airflow to the
-    terminal (from the journal)."""
+    signal kills as it would the night; its output goes to the log, and the terminal a line on
+    how it ended."""
+    from hygiene import stopped_night
+
     # make run takes the attempt over: alive, its files are no other run's to remove as a dead
     # attempt's (hygiene.attempts), also once Airflow no longer counts the run as running
     attempt.record(pid=os.getpid())
@@ -124,10 +126,17 @@ def _publish_degraded(stopper: NightStopper, attempt: Attempt, stopped: StoppedB
         )
         update.wait()
         stopper.ended()
-    if update.returncode < 0:
-        show("  ■ the degraded update was killed: `hygiene where` shows what is published")
-    if announced := attempt.read_journal().get("announced"):
-        show(f"  ✓ publish_degraded: {announced}")
+    code = update.returncode
+    if code == stopped_night.PUBLISHED:
+        show("  ✓ publish_degraded: published, and Airflow was told (deliver_exports is queued)")
+    elif code == stopped_night.PUBLISHED_NOT_ANNOUNCED:
+        show("  ! publish_degraded: published, but Airflow was not told: trigger deliver_exports "
+             f"by hand (the log says why: {log})")
+    elif code < 0:
+        show(f"  ■ the degraded update was killed: if `hygiene where` shows a degraded "
+             f"{attempt.run_date}, trigger deliver_exports by hand")
+    elif code != stopped_night.NOTHING_PUBLISHED:  # (that one the STOPPED line says why)
+        show(f"  ! the degraded update failed (exit {code}): see {log}")
 
 
 def _record_the_stop_in_airflow(run_id: str) -> None:
