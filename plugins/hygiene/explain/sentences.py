@@ -29,12 +29,13 @@ class Voice:
 
     words: dict[str, str]
     run_date: str
+    language: str
     repeats: dict[str, str] = field(default_factory=dict)  # said once → what a repeat says
     said: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, language: str, run_date: str) -> Voice:
-        return cls(catalogue(language), run_date)
+        return cls(catalogue(language), run_date, language)
 
     def say(self, key: str, **fields) -> str:
         return self.words[key].format(**fields)

@@ -68,12 +68,14 @@ class ExplainTables:
         missing = [name for name in TABLE_FILES.values() if not (self.folder / name).is_file()]
         if missing and run.is_degraded:
             # G5 publishes lists, not the decisions behind them: those are the last full night's
+            from hygiene.report.words import Words
+
             full = run.last_full_run()
+            _, failure = Words(voice.language).failure(run.manifest.get("degraded") or {})
             raise ExplainTablesMissing(voice.say(
                 "error.degraded_night" if full else "error.degraded_first_night",
-                run_date=voice.date(run.run_date), failed_task=run.failed_task,
-                full_date=voice.date(full) if full else "", full_date_iso=full or "",
-                run_date_iso=run.run_date,
+                run_date=voice.date(run.run_date), failure=failure,
+                full_date=voice.date(full) if full else "",
             ))
         if missing:
             raise ExplainTablesMissing(voice.say(

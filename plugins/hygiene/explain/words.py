@@ -440,29 +440,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{typed!r} is not a date: give the night as 2026-11-28 or 28-11-2026, or leave it "
               "empty for the latest night.",
     },
+    # the privacy officer reads these in the UI's Waarom? too: the step in the report's words,
+    # the nights by their dates (the data team knows `--date` and `make run`)
     "error.degraded_night": {
-        "nl": "De nacht van {run_date} is een noodversie (G5): taak {failed_task} faalde, dus "
+        "nl": "De nacht van {run_date} is een noodversie (G5): het ging mis bij {failure}, dus "
               "er is die nacht niets opnieuw besloten. De lijsten van die nacht zijn die van de "
               "vorige run, aangevuld met de bezwaren en afmeldingen die nog te lezen waren. De "
-              "besluiten zelf zijn uitgelegd bij de laatste volledige nacht, {full_date}: vraag "
-              "de uitleg van die nacht op (`--date {full_date_iso}`). Na een goede nieuwe run "
-              "van {run_date} (`make run DATE={run_date_iso}`) is ook die nacht uit te leggen.",
-        "en": "The night of {run_date} is degraded (G5): task {failed_task} failed, so nothing "
+              "besluiten zelf zijn uitgelegd bij de laatste volledige nacht: vraag de uitleg van "
+              "{full_date} op. Zodra het datateam {run_date} opnieuw goed heeft gedraaid, is ook "
+              "die nacht uit te leggen.",
+        "en": "The night of {run_date} is degraded (G5): it went wrong in {failure}, so nothing "
               "was decided anew that night. Its lists are the previous run's, with the "
               "objections and unsubscribes that could still be read added. The decisions "
-              "themselves are explained by the last full night, {full_date}: ask for that "
-              "night's explanation (`--date {full_date_iso}`). After a good rerun of {run_date} "
-              "(`make run DATE={run_date_iso}`) that night can be explained too.",
+              "themselves are explained by the last full night: ask for the explanation of "
+              "{full_date}. Once the data team has rerun {run_date} well, that night can be "
+              "explained too.",
     },
     "error.degraded_first_night": {
-        "nl": "De nacht van {run_date} is een noodversie (G5): taak {failed_task} faalde, en er "
+        "nl": "De nacht van {run_date} is een noodversie (G5): het ging mis bij {failure}, en er "
               "is geen eerdere volledige nacht om hem uit te leggen. De lijsten van die nacht "
-              "bevatten alleen de bezwaren en afmeldingen van die dag. Na een goede nieuwe run "
-              "(`make run DATE={run_date_iso}`) is de nacht uit te leggen.",
-        "en": "The night of {run_date} is degraded (G5): task {failed_task} failed, and no full "
+              "bevatten alleen de bezwaren en afmeldingen van die dag. Zodra het datateam de nacht "
+              "opnieuw goed heeft gedraaid, is hij uit te leggen.",
+        "en": "The night of {run_date} is degraded (G5): it went wrong in {failure}, and no full "
               "night before it can explain it. Its lists hold only the day's objections and "
-              "unsubscribes. After a good rerun (`make run DATE={run_date_iso}`) the night can "
-              "be explained.",
+              "unsubscribes. Once the data team has rerun the night well, it can be explained.",
     },
     "error.tables_missing": {
         "nl": "De nacht van {run_date} in {folder} heeft geen uitlegtabellen ({missing} ontbreken "

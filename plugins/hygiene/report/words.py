@@ -981,6 +981,20 @@ class Words:
         does not know yet is shown as it is, so that a new code never breaks a night."""
         return self.maybe(f"{kind}.{value}", str(value))
 
+    def failure(self, degraded: dict) -> tuple[str, str]:
+        """What a degraded night (G5, its manifest's `degraded`) failed in, in words, and the
+        step whose `task_todo.` says what to repair: a bad setting whatever task read it first,
+        else the failed task (manifests written before 2026-12-02 have no cause); a stopped night
+        names the task it was stopped in."""
+        failed_step = (degraded.get("failed_task") or "").split(".")[0]
+        step = degraded.get("cause") or failed_step
+        task = self.first([f"task.{failed_step}", "task.other"])
+        if step == "stopped":
+            return step, self("task.stopped", task=task)
+        if step != failed_step:
+            return step, self.first([f"task.{step}", "task.other"])
+        return step, task
+
     def counted(self, key: str, count: int, **values: object) -> str:
         """The message `key` about `count` things: `key.one` where the catalogue has it and the
         count is 1 (Dutch and English alike say "1 toestemming", never "1 toestemmingen")."""
