@@ -60,7 +60,7 @@ def test_reports_lists_each_published_night_with_its_status_and_report(client):
     page = client.get("/hygiene/reports", headers=login(client, "officer"))
     assert page.status_code == 200
     assert page.text.index(f'data-date="{D}"') < page.text.index('data-date="2026-11-27"')
-    assert "verwijderlijst wacht op goedkeuring (G2)" in page.text
+    assert "verwijderlijst vastgehouden (G2)" in page.text  # as the report says it
     assert f'href="/hygiene/runs/{D}/privacy_report.html"' in page.text
 
 
@@ -136,3 +136,15 @@ def test_dbt_docs_are_served_to_who_is_logged_in(client, monkeypatch, tmp_path):
     monkeypatch.setattr(hygiene.settings, "DBT_DOCS_PAGE", page)
     assert client.get("/hygiene/dbt-docs").status_code == 401
     assert client.get("/hygiene/dbt-docs", headers=login(client, "officer")).text == page.read_text()
+
+
+def test_a_night_whose_held_list_was_approved_says_so_not_that_it_still_waits(tmp_path):
+    from hygiene.publish import read_manifest, write_manifest
+    from hygiene.ui.published import published_nights
+
+    folder = write_run(tmp_path, D, held=True, report=False)
+    manifest = read_manifest(folder)
+    manifest["deletion_hold"] |= {"approved": True, "approved_by": "P. O."}
+    write_manifest(folder / "run_manifest.json", manifest)
+    (night,) = published_nights(tmp_path)
+    assert (night.state, night.approved_by) == ("approved", "P. O.")

@@ -41,6 +41,7 @@ __all__ = [
     "VALIDATION_FOLDER",
     "PublishError",
     "file_checksums",
+    "night_state",
     "previous_run",
     "read_manifest",
     "release",
@@ -49,6 +50,12 @@ __all__ = [
 ]
 
 PUBLISHED, HELD, DEGRADED = "published", "held", "degraded"
+
+
+def night_state(status: str, hold: dict) -> str:
+    """A night's status as its reader knows it now: a held deletion list (G2) approved or
+    rejected since says so."""
+    return "approved" if hold.get("approved") else "rejected" if hold.get("rejected") else status
 
 
 def write_manifest(path: Path, manifest: dict) -> None:

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from hygiene.guards import NORM_FACTOR
 from hygiene.language import LANGUAGES, current_language
-from hygiene.publish import write_manifest
+from hygiene.publish import night_state, write_manifest
 from hygiene.publish.layout import write_owner_only
 from hygiene.publish.lists import (
     DELETION_LIST,
@@ -109,7 +109,7 @@ def report_context(facts: dict) -> dict:
     words = HtmlWords(facts["language"])
     status = facts["status"]
     hold = facts.get("hold") or {}
-    state = "approved" if hold.get("approved") else "rejected" if hold.get("rejected") else status
+    state = night_state(status, hold)
     context = {
         "f": facts,
         "t": words,

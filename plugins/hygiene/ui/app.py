@@ -38,7 +38,12 @@ def index() -> RedirectResponse:
 @app.get("/reports", dependencies=viewer, response_class=HTMLResponse)
 def reports() -> HTMLResponse:
     """Privacyrapporten: the published nights by date, with status, report, PDF and checks."""
-    return _page("reports.html.j2", nights=published_nights(Settings.from_env().output_root))
+    from hygiene.language import current_language
+    from hygiene.report.words import Words
+
+    # the statuses in the words of the reports they list
+    return _page("reports.html.j2", nights=published_nights(Settings.from_env().output_root),
+                 t=Words(current_language()))
 
 
 @app.get("/runs/{run_date}/{relative:path}", dependencies=viewer)

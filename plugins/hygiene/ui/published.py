@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hygiene.publish import layout, read_manifest
+from hygiene.publish import PUBLISHED, layout, night_state, read_manifest
 from hygiene.publish.lists import VALIDATION_FOLDER
 
 # What a logged-in viewer may read: counts only, never an address or an id (hygiene.report).
@@ -17,7 +17,7 @@ SERVED_FOLDERS = {VALIDATION_FOLDER: ".html"}
 @dataclass(frozen=True)
 class PublishedNight:
     run_date: str
-    status: str  # published, held, degraded
+    state: str  # published, held, degraded; approved or rejected (publish.night_state)
     is_latest: bool
     files: tuple[str, ...]  # served files that exist, relative to the run
     approved_by: str | None
@@ -34,7 +34,7 @@ def published_nights(output_root: Path) -> list[PublishedNight]:
         hold = manifest.get("deletion_hold") or {}
         nights.append(PublishedNight(
             run_date=day,
-            status=manifest.get("status", "published"),
+            state=night_state(manifest.get("status", PUBLISHED), hold),
             is_latest=day == latest,
             files=tuple(served_files(folder)),
             approved_by=hold.get("approved_by"),
