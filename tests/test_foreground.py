@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import time
 from datetime import date
 
 import pytest
@@ -71,7 +70,7 @@ def test_the_closing_line_says_where_the_night_is_published(tmp_path):
     settings = Settings(tmp_path / "landing", tmp_path / "out", tmp_path / "warehouse")
     folder = write_run(settings.output_root, held=True)
     Attempt(settings, D, RUN_ID).record(outcome="held", published=str(folder))
-    line = closing_line(settings, D, 0, tmp_path / "run.log", 1.25)
+    line = closing_line(D, Attempt(settings, D, RUN_ID).read_journal(), 0, tmp_path / "run.log", 1.25)
     assert line.startswith(f"Published {D}: {folder} — 0 suppressed, 0 eligible, 0 deletion rows")
     assert "deletion list HELD for approval" in line and "(1.2 min; log:" in line
 
@@ -82,7 +81,7 @@ def test_the_closing_line_names_the_failed_task_and_what_was_published(tmp_path)
         failed_task="load_raw", outcome="degraded", published="/out/2026-11-28",
         failure="1 problem(s) in the extracts; fix it:\n- bookings.csv, row 5 (line 6), column "
                 "booked_at: not an ISO 8601 timestamp (1 row(s) in all)")
-    line = closing_line(settings, D, 1, tmp_path / "run.log", 0.5)
+    line = closing_line(D, Attempt(settings, D, RUN_ID).read_journal(), 1, tmp_path / "run.log", 0.5)
     assert line.startswith(
         f"FAILED {D} in task load_raw: 1 problem(s) in the extracts; fix it: bookings.csv, row 5 "
         "(line 6), column booked_at: not an ISO 8601 timestamp (1 row(s) in all). A degraded "
@@ -103,7 +102,7 @@ def test_the_closing_line_says_why_nothing_was_published_in_one_sentence(tmp_pat
 
     monkeypatch.setattr(degraded, "publish_degraded", refuse)
     assert publish_degraded(attempt) is None
-    line = closing_line(settings, D, 1, tmp_path / "run.log", 0.3)
+    line = closing_line(D, attempt.read_journal(), 1, tmp_path / "run.log", 0.3)
     assert f"Nothing was published: {refusal} (0.3 min" in line
     with pytest.raises(NightFailed, match=r"failed in task load_raw; .*objections already\)\.$"):
         night_result(attempt)
@@ -144,9 +143,7 @@ def test_a_wait_costs_the_log_one_line_and_a_count_not_a_line_a_second():
 
 
 def stopped_in(step: str) -> StoppedBySignal:
-    stopped = StoppedBySignal(signal.SIGTERM)
-    stopped.step = step
-    return stopped
+    return StoppedBySignal(signal.SIGTERM, step)
 
 
 def test_g5_a_stopped_night_publishes_its_objections_as_a_failed_night_does(
@@ -163,8 +160,7 @@ def test_g5_a_stopped_night_publishes_its_objections_as_a_failed_night_does(
     # a metadata database without tables: Airflow cannot be told, and no event of this test
     # lands in the checkout's database (the announcement itself: the next test, test_stop)
     monkeypatch.setenv("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{tmp_path / 'empty.db'}")
-    monkeypatch.setattr(foreground, "fail_the_run_left_running", lambda dag_id, run_id: True)
-    monkeypatch.setattr(run_note, "note_the_run", lambda run_id, *, succeeded: None)
+    monkeypatch.setattr(run_note, "fail_and_note_the_stopped_run", lambda run_id: None)
     settings = Settings.from_env()
     generate_landing(settings.landing(D), date.fromisoformat(D), contacts=60)
     attempt = Attempt(settings, D, RUN_ID)
@@ -244,12 +240,13 @@ def test_a_second_signal_kills_the_degraded_update_of_a_stopped_night():
                                     "release_stopping_signals(); import time; time.sleep(60)")]
     with NightStopper(lambda: "check_raw") as stopper:
         night = stopper.start(waits)
-        time.sleep(1)  # it has taken the signals back
-        os.kill(os.getpid(), signal.SIGTERM)  # the first: interrupts the night as Ctrl+C does
+        # the first, maybe before the night has taken the signals back: held, not lost
+        os.kill(os.getpid(), signal.SIGTERM)
         assert night.wait(timeout=20) == -signal.SIGINT
         stopper.ended()
-        os.kill(os.getpid(), signal.SIGHUP)  # between the two: nothing happens
+        os.kill(os.getpid(), signal.SIGHUP)  # between the two: it neither raises nor kills
         update = stopper.start(waits)
+        assert update.poll() is None
         os.kill(os.getpid(), signal.SIGHUP)
         assert update.wait(timeout=20) == -signal.SIGKILL
         stopper.ended()
@@ -264,11 +261,10 @@ def test_a_stop_whose_run_cannot_be_marked_failed_still_says_so_and_ends(tmp_pat
 
     from hygiene import foreground, run_note
 
-    def locked(dag_id, run_id):
+    def locked(run_id):
         raise OperationalError("UPDATE dag_run", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(foreground, "fail_the_run_left_running", locked)
-    monkeypatch.setattr(run_note, "note_the_run", lambda run_id, *, succeeded: None)
+    monkeypatch.setattr(run_note, "fail_and_note_the_stopped_run", locked)
     settings = Settings(tmp_path / "landing", tmp_path / "out", tmp_path / "warehouse")
     foreground._after_the_stop(NightStopper(lambda: None), Attempt(settings, D, RUN_ID),
                                stopped_in("check_raw"), tmp_path / "run.log")

@@ -105,20 +105,6 @@ class Attempt:
         _keep_recent_warehouses(self.settings.warehouse_dir)
 
 
-def latest_journal(settings: Settings, run_date: str) -> dict | None:
-    """The journal of the most recently started attempt at D (what `make run` reports)."""
-    journals = sorted(
-        (settings.output_root / STAGING).glob(f"{run_date}~*.json"),
-        key=lambda path: path.stat().st_mtime,
-    )
-    for path in reversed(journals):
-        try:
-            return json.loads(path.read_text())
-        except (OSError, ValueError):
-            continue
-    return None
-
-
 def remove_dead_attempts(settings: Settings, keep: str | None = None) -> list[str]:
     """Remove the staging folders, journals and warehouses of attempts that died; return their
     keys. A live attempt is never touched."""

@@ -12,6 +12,7 @@ one metadata database).
 from __future__ import annotations
 
 import fcntl
+import itertools
 import json
 import os
 import re
@@ -21,9 +22,9 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from hygiene.attempts import Attempt, latest_journal
+from hygiene.attempts import Attempt
 from hygiene.settings import FOREGROUND_VARIABLE, NIGHTLY_DAG_ID, PROJECT_ROOT, Settings
-from hygiene.stopping import NightStopper, StoppedBySignal, fail_the_run_left_running, show
+from hygiene.stopping import NightStopper, StoppedBySignal, show
 from hygiene.summary import first_sentences, night_summary, published_instead
 
 LOCK_FILE = ".foreground.lock"
@@ -84,16 +85,19 @@ def run_night(run_date: str, settings: Settings) -> int:
                 stopper.kill()
                 raise
             stopper.ended()
-        task_logs.write(Path(os.environ.get("AIRFLOW_HOME", Path.home() / "airflow")) / "logs")
+        # AIRFLOW_HOME: set by `hygiene` itself where no Airflow is configured (hygiene.cli)
+        task_logs.write(Path(os.environ["AIRFLOW_HOME"]) / "logs")
+        # this night's attempt, named by Airflow's run id (none: it ended before its first step)
+        attempt = Attempt(settings, run_date, task_logs.run_id) if task_logs.run_id else None
         stopped = stopper.stopped
-        if stopped is not None and task_logs.run_id is not None:
-            _after_the_stop(stopper, Attempt(settings, run_date, task_logs.run_id), stopped, log)
+        if stopped is not None and attempt is not None:
+            _after_the_stop(stopper, attempt, stopped, log)
     minutes = (time.monotonic() - started) / 60
+    journal = attempt.read_journal() if attempt is not None else {}
     if stopped is not None:
-        journal = Attempt(settings, run_date, task_logs.run_id).read_journal() if task_logs.run_id else {}
         show(stopped_line(run_date, journal, stopped, log, minutes))
         return stopped.exit_code
-    show(closing_line(settings, run_date, returncode, log, minutes))
+    show(closing_line(run_date, journal, returncode, log, minutes))
     return returncode
 
 
@@ -128,7 +132,8 @@ def _update_after_the_stop(stopper: NightStopper, attempt: Attempt, stopped: Sto
         stopper.ended()
     code = update.returncode
     if code == stopped_night.PUBLISHED:
-        show("  ✓ publish_degraded: published, and Airflow was told (deliver_exports is queued)")
+        show("  ✓ publish_degraded: published, and Airflow was told (deliver_exports, switched on, "
+             "is queued)")
     elif code == stopped_night.PUBLISHED_NOT_ANNOUNCED:
         show("  ! publish_degraded: published, but Airflow was not told: trigger deliver_exports "
              f"by hand (the log says why: {log})")
@@ -143,30 +148,27 @@ def _record_the_stop_in_airflow(run_id: str) -> None:
     """The run marked failed where the stop left it "running", and its note."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from hygiene.run_note import note_the_run  # imports Airflow: only after a stop
+    from hygiene.run_note import fail_and_note_the_stopped_run  # imports Airflow: after a stop
 
     try:
-        fail_the_run_left_running(NIGHTLY_DAG_ID, run_id)
+        fail_and_note_the_stopped_run(run_id)
     except SQLAlchemyError as error:  # "database is locked": the last line must still come
         show(f"  ! the run could not be marked failed in Airflow ({type(error).__name__}: "
              f"{first_sentences(str(error))}); mark it in the UI if it shows as running")
-    note_the_run(run_id, succeeded=False)  # what the UI shows of it
 
 
 def _relay(process: subprocess.Popen, output, task_logs: TaskLogs) -> None:
     """The night's output, until it ends, into the log, the task logs and (shown_line) the
     terminal."""
     waits = RepeatedWaits()
-    for line in process.stdout:
+    # "" at the end: how many lines the last wait left out
+    for line in itertools.chain(process.stdout, [""]):
         for kept in waits.lines_to_keep(line):
             output.write(kept)
             task_logs.add(kept)
         shown = shown_line(line)
         if shown:
             show(shown)
-    for kept in waits.lines_to_keep(""):  # how many the last wait left out
-        output.write(kept)
-        task_logs.add(kept)
 
 
 class RepeatedWaits:
@@ -241,9 +243,9 @@ def shown_line(line: str) -> str | None:
     return None
 
 
-def closing_line(settings: Settings, run_date: str, returncode: int, log: Path, minutes: float) -> str:
-    """Where the published run is, or which task failed and why (never Airflow's task dump)."""
-    journal = latest_journal(settings, run_date) or {}
+def closing_line(run_date: str, journal: dict, returncode: int, log: Path, minutes: float) -> str:
+    """Where the published run is, or which task failed and why (never Airflow's task dump),
+    from the night's attempt's `journal`."""
     summary = night_summary(run_date, journal, succeeded=returncode == 0)
     if summary:
         return f"{summary} ({minutes:.1f} min; log: {log})"

@@ -42,31 +42,51 @@ def note_the_night(dag_run, *, succeeded: bool) -> None:
     the run (a note is a convenience, the run's state is what counts)."""
     if dag_run.dag_id != NIGHTLY_DAG_ID:
         return
-    if object_session(dag_run) is None:
-        note_the_run(dag_run.run_id, succeeded=succeeded)
-        return
     try:
-        _write_note(dag_run, succeeded=succeeded)
+        if object_session(dag_run) is not None:
+            _write_note(dag_run, succeeded=succeeded)
+            return
+        from airflow.models.dagrun import DagRun
+        from airflow.utils.session import create_session
+        from sqlalchemy import select
+
+        with create_session() as session:
+            run = session.scalar(select(DagRun).where(
+                DagRun.dag_id == dag_run.dag_id, DagRun.run_id == dag_run.run_id))
+            if run is not None:
+                _write_note(run, succeeded=succeeded)
     except Exception:  # a note must never stop the scheduler
         log.exception("No note for %s", dag_run.run_id)
 
 
-def note_the_run(run_id: str, *, succeeded: bool) -> None:
-    """The nightly run's note, written in a session of its own: for a run object that came
-    detached, and for a night `make run` stopped, after it published G5's update itself
-    (hygiene.foreground), which Airflow had ended without."""
+def fail_and_note_the_stopped_run(run_id: str) -> None:
+    """A night `make run` stopped (hygiene.foreground), after G5's update: between two tasks
+    `airflow dags test` ends at once and its run stays "running", where the DAG's
+    `max_active_runs=1` would keep the scheduler (`make ui`, the same database) from starting
+    the next night; so it is marked failed, with the tasks it had started, and noted with what
+    was published (the listener, if Airflow called it, wrote what it knew before the update).
+    One session; a database error (SQLite locked by `make ui`) is the caller's to say."""
     from airflow.models.dagrun import DagRun
+    from airflow.models.taskinstance import TaskInstance
     from airflow.utils.session import create_session
-    from sqlalchemy import select
+    from airflow.utils.state import DagRunState, State, TaskInstanceState
+    from sqlalchemy import select, update
 
-    try:
-        with create_session() as session:
-            run = session.scalar(select(DagRun).where(
-                DagRun.dag_id == NIGHTLY_DAG_ID, DagRun.run_id == run_id))
-            if run is not None:
-                _write_note(run, succeeded=succeeded)
-    except Exception:  # a note is a convenience, the run's state is what counts
-        log.exception("No note for %s", run_id)
+    started_not_ended = State.unfinished - {None}  # a task never started stays without a state
+    with create_session() as session:
+        run = session.scalar(select(DagRun).where(
+            DagRun.dag_id == NIGHTLY_DAG_ID, DagRun.run_id == run_id))
+        if run is None:
+            return
+        if run.state in (DagRunState.RUNNING, DagRunState.QUEUED):
+            session.execute(
+                update(TaskInstance)
+                .where(TaskInstance.dag_id == NIGHTLY_DAG_ID, TaskInstance.run_id == run_id,
+                       TaskInstance.state.in_(started_not_ended))
+                .values(state=TaskInstanceState.FAILED)
+            )
+            run.set_state(DagRunState.FAILED)
+        _write_note(run, succeeded=False)
 
 
 def _write_note(run, *, succeeded: bool) -> None:

@@ -27,10 +27,10 @@ STOP_GRACE_SECONDS = 60
 class StoppedBySignal(Exception):
     """A signal asked `make run` to stop (STOPPING_SIGNALS)."""
 
-    def __init__(self, signum: int) -> None:
+    def __init__(self, signum: int, step: str | None = None) -> None:
         super().__init__(signal.Signals(signum).name)
         self.exit_code = 128 + signum  # as a shell reports a process a signal ended
-        self.step: str | None = None  # the night's task running when it came
+        self.step = step  # the night's task running when it came
 
     @property
     def task(self) -> str:
@@ -52,7 +52,6 @@ class NightStopper:
         self.process: subprocess.Popen | None = None
         self.stopped: StoppedBySignal | None = None
         self._kill: threading.Timer | None = None
-        self._running = False  # a process of the night runs: its group may be signalled
 
     def __enter__(self) -> Self:
         self._previous = {signum: signal.signal(signum, self._on_signal)
@@ -71,7 +70,6 @@ class NightStopper:
         signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING_SIGNALS)
         try:
             self.process = subprocess.Popen(command, process_group=0, **popen)
-            self._running = True
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING_SIGNALS)
         return self.process
@@ -81,9 +79,7 @@ class NightStopper:
         self._signal_night(signal.SIGKILL)
 
     def ended(self) -> None:
-        """The process has ended: its group is signalled no more, by a kill after the grace or a
-        signal (the group's number may be reused)."""
-        self._running = False
+        """The process has ended: no kill after the grace."""
         if self._kill is not None:
             self._kill.cancel()
 
@@ -93,8 +89,7 @@ class NightStopper:
         if self.stopped is not None:  # asked again: at once
             self._signal_night(signal.SIGKILL)
             return
-        self.stopped = StoppedBySignal(signum)
-        self.stopped.step = self.current_step()
+        self.stopped = StoppedBySignal(signum, self.current_step())
         self._signal_night(signal.SIGINT)
         self._kill = threading.Timer(STOP_GRACE_SECONDS, self._signal_night, (signal.SIGKILL,))
         self._kill.daemon = True
@@ -102,7 +97,9 @@ class NightStopper:
         show(f"  ■ {self.stopped}: stopping the night (at most {STOP_GRACE_SECONDS} s)")
 
     def _signal_night(self, signum: int) -> None:
-        if not self._running:
+        # a process waited for is signalled no more: its group's number may be reused (one that
+        # has ended but is not yet waited for keeps its number)
+        if self.process.returncode is not None:
             return
         with suppress(ProcessLookupError):  # it ended meanwhile
             os.killpg(self.process.pid, signum)
@@ -113,32 +110,3 @@ def show(text: str) -> None:
     reader has gone must not stop `make run` from seeing its night to the end."""
     with suppress(OSError):
         print(text, flush=True)
-
-
-def fail_the_run_left_running(dag_id: str, run_id: str) -> bool:
-    """A night stopped between two tasks ends `airflow dags test` at once, and its run stays
-    "running" in Airflow's database, where the DAG's `max_active_runs=1` would keep the
-    scheduler (`make ui`, same database) from starting the next night. Mark it failed, with
-    the tasks it had started; return whether there was such a run."""
-    from airflow.models.dagrun import DagRun
-    from airflow.models.taskinstance import TaskInstance
-    from airflow.utils.session import create_session
-    from airflow.utils.state import DagRunState, State, TaskInstanceState
-    from sqlalchemy import select, update
-
-    started_not_ended = State.unfinished - {None}  # a task never started stays without a state
-
-    with create_session() as session:
-        run = session.scalar(
-            select(DagRun).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)
-        )
-        if run is None or run.state not in (DagRunState.RUNNING, DagRunState.QUEUED):
-            return False
-        session.execute(
-            update(TaskInstance)
-            .where(TaskInstance.dag_id == dag_id, TaskInstance.run_id == run_id,
-                   TaskInstance.state.in_(started_not_ended))
-            .values(state=TaskInstanceState.FAILED)
-        )
-        run.set_state(DagRunState.FAILED)
-    return True
