@@ -1,8 +1,8 @@
 """
 ### deliver_exports: hand the latest suppression list to the mail tools
 
-Runs each time `retention_nightly` publishes a suppression list (Asset
-`hygiene_suppression_list`). It takes the mail-tool exports of the latest published run
+Runs each time a night publishes a suppression list (Asset `hygiene_suppression_list`: a
+full night, a degraded one, or `make run`'s update after a stop). It takes the mail-tool exports of the latest published run
 (`$HYGIENE_OUTPUT_DIR/latest/exports/`, CONTRACT.md "Mail-tool exports"), whatever the run's
 status (`published`, `held`, `degraded`), and:
 

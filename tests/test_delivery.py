@@ -393,7 +393,7 @@ def test_deliver_exports_runs_on_the_published_suppression_list_with_a_task_per_
 
     assert dagbag.import_errors == {}
     dag = dagbag.dags["deliver_exports"]
-    # the Asset retention_nightly's `publish` task declares as its outlet
+    # the Asset a published night announces (hygiene.assets.PUBLISHED_NIGHT)
     assert [asset.name for asset in dag.timetable.asset_condition.objects] == [
         "hygiene_suppression_list"
     ]

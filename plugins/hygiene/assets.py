@@ -25,8 +25,8 @@ PUBLISHED_NIGHT = (SUPPRESSION_LIST, PRIVACY_REPORT)
 
 
 class Announced(NamedTuple):
-    """Whether Airflow recorded the event (its consumer DAGs are then queued), and a sentence
-    saying so, or what is missing, for a person."""
+    """Whether Airflow recorded the event (its consumer DAGs that are switched on are then
+    queued), and a sentence saying so, or what is missing, for a person."""
 
     told: bool
     sentence: str
@@ -68,6 +68,6 @@ def announce(asset_name: str, extra: dict) -> Announced:
             "start its consumers by hand."
         ))
     return Announced(True, (
-        f"Airflow was told that {asset_name} changed: its consumer DAGs are queued (a scheduler "
-        "runs them: `make ui`, or production)."
+        f"Airflow was told that {asset_name} changed: its consumer DAGs that are switched on are "
+        "queued (a scheduler runs them: `make ui`, or production)."
     ))

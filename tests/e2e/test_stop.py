@@ -56,11 +56,13 @@ def run_state(output: str) -> tuple[str, str | None]:
     log = Path(re.search(r"Airflow's output goes to (\S+)", output).group(1))
     run_id = RUN_ID.search(log.read_text()).group(1)
     with closing(sqlite3.connect(EMBEDDED_AIRFLOW_HOME / "airflow.db")) as database:
-        return database.execute(
+        found = database.execute(
             "select state, content from dag_run left join dag_run_note "
             "on dag_run_note.dag_run_id = dag_run.id where dag_id = ? and run_id = ?",
             (NIGHTLY_DAG_ID, run_id),
         ).fetchone()
+    assert found is not None, f"no run {run_id} in Airflow's database"
+    return found
 
 
 def degraded_announced(folder: Path) -> bool:
@@ -78,7 +80,7 @@ def degraded_announced(folder: Path) -> bool:
 def stop_the_night_at(folders: Folders, shown_line: str) -> tuple[subprocess.Popen, str]:
     """`hygiene run` for D, every process of it sent SIGTERM once it has shown a line holding
     `shown_line`; returns the ended process and all it showed. A night that never shows the
-    line is killed after 3 minutes, and the test fails on what it shows."""
+    line is killed after 3 minutes, and the test fails on what it shows; the stop itself has 2."""
     ensure_metadata_db()
     night = subprocess.Popen(
         [sys.executable, "-m", "hygiene", "run", "--date", D], cwd=PROJECT_ROOT,
@@ -92,6 +94,7 @@ def stop_the_night_at(folders: Folders, shown_line: str) -> tuple[subprocess.Pop
         for line in night.stdout:
             shown.append(line)
             if shown_line in line:
+                deadline.cancel()
                 signal_session(night.pid, signal.SIGTERM)
                 break
         rest, _ = night.communicate(timeout=120)
@@ -120,7 +123,7 @@ def test_a_stopped_make_run_stops_its_whole_night_and_still_honours_its_objectio
     assert state == "failed"
     assert note.startswith(f"FAILED {D} in task rules.dbt_producer_watcher: ")
     assert note.endswith(f"A degraded {D} was published (G5): {folders.output_root / D}.")
-    assert degraded_announced(folders.output_root / D)  # deliver_exports starts for it
+    assert degraded_announced(folders.output_root / D)  # for deliver_exports, when switched on
     manifest = read_manifest(folders.output_root / D)
     assert manifest["status"] == "degraded"
     assert manifest["degraded"]["cause"] == "stopped"
