@@ -311,9 +311,8 @@ def _previous_input_rows(attempt: Attempt) -> dict[str, int] | None:
     """Rows per extract of the last good run before D (a degraded night loaded nothing), the base
     of the volume check (G1); None without one."""
     output_root = attempt.settings.output_root
-    for day in reversed(layout.published_dates(output_root)):
-        manifest = publish.read_manifest(output_root / day)
-        if day < attempt.run_date and manifest.get("status") != DEGRADED:
-            inputs = manifest.get("inputs", {})
-            return {name: item["rows"] for name, item in inputs.items() if item.get("rows") is not None}
-    return None
+    day = publish.last_full_run(output_root, attempt.run_date)
+    if day is None:
+        return None
+    inputs = publish.read_manifest(output_root / day).get("inputs", {})
+    return {name: item["rows"] for name, item in inputs.items() if item.get("rows") is not None}

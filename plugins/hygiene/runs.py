@@ -12,7 +12,14 @@ from pathlib import Path
 
 from hygiene.command import hygiene_command
 from hygiene.errors import HygieneError
-from hygiene.publish import DEGRADED, HELD_DELETION_LIST, LATEST, MANIFEST_FILE, read_manifest
+from hygiene.publish import (
+    DEGRADED,
+    HELD_DELETION_LIST,
+    LATEST,
+    MANIFEST_FILE,
+    last_full_run,
+    read_manifest,
+)
 from hygiene.publish.layout import latest_date, published_dates
 from hygiene.report import REPORT_FILE
 
@@ -78,14 +85,8 @@ class PublishedRun:
         return (self.manifest.get("degraded") or {}).get("failed_task") or "?"
 
     def last_full_run(self) -> str | None:
-        """The D of the latest run before this one whose decisions can still be explained: not
-        degraded (G5 decides nothing), not pruned (G6 removed its explain tables)."""
-        earlier = [day for day in published_dates(self.folder.parent) if day < self.run_date]
-        for day in reversed(earlier):
-            manifest = read_manifest(self.folder.parent / day)
-            if manifest.get("status") != DEGRADED and not manifest.get("pruned"):
-                return day
-        return None
+        """The D of the latest run before this one whose decisions can still be explained."""
+        return last_full_run(self.folder.parent, self.run_date, explainable=True)
 
 
 def find_run(output_root: Path, run_date: str | None = None) -> PublishedRun:

@@ -41,6 +41,7 @@ __all__ = [
     "VALIDATION_FOLDER",
     "PublishError",
     "file_checksums",
+    "last_full_run",
     "night_state",
     "previous_run",
     "read_manifest",
@@ -68,6 +69,17 @@ def write_manifest(path: Path, manifest: dict) -> None:
 
 def read_manifest(folder: Path) -> dict:
     return json.loads((folder / MANIFEST_FILE).read_text())
+
+
+def last_full_run(output_root: Path, before: str, *, explainable: bool = False) -> str | None:
+    """The D of the latest published run before `before` that decided its lists: not degraded
+    (G5 decides nothing), and with `explainable` not pruned either (G6 removed its explain
+    tables); None without one."""
+    for day in reversed([day for day in layout.published_dates(output_root) if day < before]):
+        manifest = read_manifest(output_root / day)
+        if manifest.get("status") != DEGRADED and not (explainable and manifest.get("pruned")):
+            return day
+    return None
 
 
 def release(staging: Path, output_root: Path, run_date: str, manifest: dict) -> Path:
