@@ -16,9 +16,10 @@ import yaml
 from hygiene.explain import (
     TABLE_FILES,
     ExplainTablesMissing,
+    UnknownDate,
     UnknownSubject,
     explain,
-    published_run,
+    night_typed,
 )
 from hygiene.explain.words import MESSAGES
 from hygiene.language import LANGUAGE_VARIABLE, LANGUAGES
@@ -644,11 +645,10 @@ def test_g5_a_degraded_first_night_says_no_night_can_explain_it(tmp_path):
         explain(find_run(tmp_path / "out"), booking_id="B12")
 
 
-def test_a_date_no_calendar_has_is_refused_as_it_was_typed(tmp_path):
-    """The UI's Waarom? takes any YYYY-MM-DD; 31 November is no night, and no crash either."""
-    write_run(tmp_path / "out")
-    with pytest.raises(RunNotFound, match="Er is geen gepubliceerde nacht van 2026-11-31. "):
-        published_run(tmp_path / "out", "2026-11-31")
+def test_a_date_no_calendar_has_is_refused_as_it_was_typed():
+    """The UI's Waarom? takes what is typed; 31 November is no night, and no crash either."""
+    with pytest.raises(UnknownDate, match="'31-11-2026' is geen datum"):
+        night_typed("31-11-2026")
 
 
 def test_no_output_folder_names_hygiene_output_dir(tmp_path):

@@ -115,21 +115,13 @@ def published_run(output_root: Path, run_date: str | None = None) -> PublishedRu
     except RunNotFound as missing:
         voice = Voice.of(current_language(), run_date or "")
         fields = dict(missing.fields)
-        if "run_date" in fields:
-            fields["run_date"] = _date_as_read(voice, fields["run_date"])
+        if "run_date" in fields:  # a date: the CLI's --date and the UI's night_typed checked it
+            fields["run_date"] = voice.date(fields["run_date"])
         if "published" in fields:
             fields["published"] = (", ".join(map(voice.date, fields["published"]))
                                    or voice.say("run.none_published"))
         raise RunNotFound(voice.say(f"error.{missing.reason}", **fields), missing.reason,
                           **missing.fields) from None
-
-
-def _date_as_read(voice: Voice, typed: str) -> str:
-    """A date as a person reads it; one that no calendar has (2026-11-31) as it was typed."""
-    try:
-        return voice.date(typed)
-    except ValueError:
-        return typed
 
 
 def explain(run: PublishedRun, *, address: str | None = None, contact_id: str | None = None,
