@@ -618,12 +618,12 @@ def degrade(folder) -> None:
 
 def test_g5_a_degraded_night_is_explained_by_the_last_full_night(tmp_path, language):
     """...whose explain tables are still there: not a degraded one, nor one G6 has pruned."""
-    write_run(tmp_path / "out", "2026-11-25")
-    prune = write_run(tmp_path / "out", "2026-11-26")
+    write_run(tmp_path / "out", "2026-11-25", report=False)
+    prune = write_run(tmp_path / "out", "2026-11-26", report=False)
     manifest = json.loads((prune / "run_manifest.json").read_text())
     (prune / "run_manifest.json").write_text(json.dumps(manifest | {"pruned": {"rule": "G6"}}))
-    degrade(write_run(tmp_path / "out", "2026-11-27", explain=False))
-    degrade(write_run(tmp_path / "out", D, explain=False))
+    degrade(write_run(tmp_path / "out", "2026-11-27", explain=False, report=False))
+    degrade(write_run(tmp_path / "out", D, explain=False, report=False))
     with pytest.raises(ExplainTablesMissing) as refused:
         explain(find_run(tmp_path / "out"), booking_id="B12")
     # in the report's words and by dates: the privacy officer reads it in the UI's Waarom? too
@@ -640,7 +640,7 @@ def test_g5_a_degraded_night_is_explained_by_the_last_full_night(tmp_path, langu
 
 
 def test_g5_a_degraded_first_night_says_no_night_can_explain_it(tmp_path):
-    degrade(write_run(tmp_path / "out", D, explain=False))
+    degrade(write_run(tmp_path / "out", D, explain=False, report=False))
     with pytest.raises(ExplainTablesMissing, match="geen eerdere volledige nacht"):
         explain(find_run(tmp_path / "out"), booking_id="B12")
 

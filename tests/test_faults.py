@@ -192,6 +192,7 @@ print("locked", flush=True)
 time.sleep(3)
 """
 HOLD_THE_LOCK_UNTIL_TOLD = HOLD_THE_LOCK.replace("time.sleep(3)", "sys.stdin.read()")
+assert HOLD_THE_LOCK_UNTIL_TOLD != HOLD_THE_LOCK, "the lock holder no longer sleeps 3 s"
 WAIT_FOR_IT = """
 import sys
 from pathlib import Path
