@@ -279,7 +279,9 @@ def test_the_night_is_published_and_latest_moves_to_it(session):
 
 def test_g2_the_held_list_is_shown_to_the_privacy_officer(session):
     assert session["run_date"] in session["reports_page"]
-    assert "wacht op goedkeuring" in session["reports_page"] or "goedgekeurd" in session["reports_page"]
+    # in the report's words (status.held, or status.approved once the approval came first)
+    assert ("verwijderlijst vastgehouden (G2)" in session["reports_page"]
+            or "verwijderlijst goedgekeurd (G2)" in session["reports_page"])
 
 
 def test_waarom_answers_for_an_address_in_the_ui(session):
